@@ -1,0 +1,1 @@
+"""From a file to a document: text extraction, identity, structure and chunks."""

@@ -1,0 +1,1 @@
+"""Stores, embedders, hybrid retrieval and answer composition."""
