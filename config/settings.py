@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NQBOT_", env_file=".env", extra="ignore")
 
     data_dir: Path = Field(Path("data"), description="Where the SQLite catalog, FAISS index and models live")
+    models_dir: Path | None = Field(
+        None, description="Where converted models are kept (default: <data_dir>/models); shareable"
+    )
     embedder: str = Field(
         "e5-small",
         description="'e5-small' (multilingual-e5-small via sentence-transformers, converted offline), "
@@ -51,6 +54,11 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return [value]
         return value
+
+
+    @property
+    def model_cache(self) -> Path:
+        return self.models_dir or self.data_dir / "models"
 
 
 @lru_cache(maxsize=1)

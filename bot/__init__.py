@@ -1,0 +1,1 @@
+"""Front ends: the ``nqbot`` command line and the Telegram bot."""

@@ -1,0 +1,276 @@
+"""The ``nqbot`` command line: ingest, ask, chat, docs, reindex, eval, serve, run."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from config.settings import Settings
+from documents.extract import SUPPORTED_SUFFIXES
+from index.embedders.base import EmbedderMismatch
+from index.engine import Engine, IngestReport, QuestionError
+
+from bot.i18n import t
+from bot.render_text import answer_json, answer_text, display_date, document_line
+
+log = logging.getLogger("nqbot")
+SAMPLES = Path(__file__).resolve().parents[1] / "documents" / "samples"
+
+
+def _files(paths: Sequence[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES:
+                    yield child
+        else:
+            yield path
+
+
+def _report_line(report: IngestReport) -> str:
+    status = t(f"ingest.{report.status}")
+    if report.status == "failed":
+        limit = "20"
+        return f"✗ {report.source_name}: {status} — {t(f'error.{report.error_code}', limit=limit)}"
+    doc = report.document
+    identity = ""
+    if doc is not None:
+        identity = " | ".join(p for p in (doc.number or t("ingest.no_identity"), doc.doc_type or "",
+                                          display_date(doc.date)) if p)
+    warnings = f" ⚠ {', '.join(report.warnings)}" if report.warnings else ""
+    return f"✓ {report.source_name}: {status} → {identity}; {report.chunks} đoạn{warnings}"
+
+
+def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    files = list(_files([Path(p) for p in args.paths]))
+    missing = [f for f in files if not f.exists()]
+    started = time.perf_counter()
+    counts = {"added": 0, "replaced": 0, "unchanged": 0, "failed": 0}
+    chunks = 0
+    with tqdm(total=len(files), unit="tệp", disable=args.quiet or not sys.stderr.isatty()) as bar:
+        for path in files:
+            bar.set_postfix_str(path.name[:40])
+            if path in missing:
+                report = IngestReport(path.name, "failed", error_code="empty", error_detail="missing")
+            else:
+                report = engine.ingest_path(path, source_name=path.name)
+            counts[report.status] += 1
+            chunks += report.chunks if report.status in ("added", "replaced") else 0
+            bar.write(_report_line(report))
+            bar.update(1)
+    seconds = time.perf_counter() - started
+    print(t("ingest.summary", ok=counts["added"] + counts["replaced"], unchanged=counts["unchanged"],
+            failed=counts["failed"], chunks=chunks, seconds=seconds))
+    if chunks:
+        print(f"{chunks / seconds:.1f} đoạn/giây")
+    return 1 if counts["failed"] else 0
+
+
+def _doc_scope(engine: Engine, numbers: Sequence[str] | None) -> list[int] | None:
+    if not numbers:
+        return None
+    scope: list[int] = []
+    for number in numbers:
+        row = engine.resolve(number)
+        if row is None:
+            raise SystemExit(t("docs.not_found", number=number))
+        scope.append(row.id)
+    return scope
+
+
+def _ask_one(engine: Engine, question: str, args: argparse.Namespace, scope: list[int] | None) -> int:
+    try:
+        answer = engine.ask(question, documents=scope, k=args.k)
+    except QuestionError as error:
+        message = t(f"error.question_{error.code}", limit=engine.settings.max_question_chars)
+        if args.json:
+            print(json.dumps({"question": question, "found": False, "answer": message, "citations": [],
+                              "error": error.code}, ensure_ascii=False))
+        else:
+            print(message)
+        return 2
+    if args.json:
+        print(json.dumps(answer_json(answer), ensure_ascii=False))
+    else:
+        print(answer_text(answer))
+    return 0
+
+
+def cmd_ask(engine: Engine, args: argparse.Namespace) -> int:
+    scope = _doc_scope(engine, args.doc)
+    if args.questions:
+        status = 0
+        for line in Path(args.questions).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                status = max(status, _ask_one(engine, line.strip(), args, scope))
+        return status
+    if not args.question:
+        raise SystemExit("nqbot ask: give a question or --questions FILE")
+    return _ask_one(engine, " ".join(args.question), args, scope)
+
+
+def cmd_chat(engine: Engine, args: argparse.Namespace) -> int:
+    from bot.terminal import chat
+
+    return chat(engine)
+
+
+def cmd_docs(engine: Engine, args: argparse.Namespace) -> int:
+    if args.action == "list":
+        rows = engine.documents()
+        if not rows:
+            print(t("docs.empty"))
+        for row in rows:
+            print(document_line(row))
+        return 0
+    if not args.number:
+        raise SystemExit(f"nqbot docs {args.action}: give a document number")
+    row = engine.resolve(args.number, include_removed=args.action == "history")
+    if row is None:
+        print(t("docs.not_found", number=args.number))
+        return 1
+    if args.action == "show":
+        print(document_line(row))
+        print(f"Cơ quan ban hành: {row.issuer or '—'}")
+        print(f"Tệp nguồn: {row.source_name}")
+        for section in engine.outline(row.id):
+            print("  " * max(section.level - 1, 0) + f"- {section.locator}: {section.title}")
+    elif args.action == "remove":
+        engine.remove(row.id)
+        print(t("docs.removed", number=row.number or row.title))
+    elif args.action == "history":
+        for version in engine.versions(row.id):
+            print(t("docs.history_line", version=version.version_no, status=t(f"status.{version.status}"),
+                    date=version.created_at, source=version.source_name, chunks=version.chunk_count))
+    return 0
+
+
+def cmd_reindex(engine: Engine, args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    with tqdm(unit="đoạn", disable=not sys.stderr.isatty()) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        count = engine.reindex(progress)
+    print(t("reindex.done", chunks=count))
+    return 0
+
+
+def cmd_eval(engine: Engine, args: argparse.Namespace) -> int:
+    from index.evaluation import evaluate_dataset, load_alqac, load_lter
+
+    if args.dataset == "alqac":
+        root = Path(args.paths[0])
+        laws, questions = load_alqac(root / "law.json", root / "train.json")
+    else:
+        laws, questions = load_lter(Path(args.paths[0]), Path(args.paths[1]))
+    results = evaluate_dataset(engine.settings, engine.embedder, laws, questions, limit=args.limit)
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False))
+    else:
+        print(f"{'':10} {'Acc@1':>7} {'Recall@5':>9} {'Recall@10':>10} {'MRR@10':>7}")
+        for mode, metrics in results.items():
+            print(f"{mode:10} {metrics['Acc@1']:7.3f} {metrics['Recall@5']:9.3f} {metrics['Recall@10']:10.3f}"
+                  f" {metrics['MRR@10']:7.3f}")
+    return 0
+
+
+def cmd_serve(engine: Engine, args: argparse.Namespace) -> int:
+    from bot.telegram.app import serve
+
+    return serve(engine)
+
+
+def cmd_run(engine: Engine, args: argparse.Namespace) -> int:
+    """The main job on built-in defaults: index the bundled samples, then serve (or chat without a token)."""
+    for path in _files([SAMPLES]):
+        report = engine.ingest_path(path, source_name=path.name)
+        print(_report_line(report))
+    if engine.settings.telegram_token is not None:
+        return cmd_serve(engine, args)
+    print(t("run.no_token"))
+    return cmd_chat(engine, args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nqbot", description="Hỏi đáp văn bản của Đảng, trích dẫn nguyên văn.")
+    parser.add_argument("--data-dir", type=Path, help="data directory (default: NQBOT_DATA_DIR or ./data)")
+    parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="index files or folders")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("ask", help="answer a question with cited passages")
+    p.add_argument("question", nargs="*")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--doc", action="append", help="restrict to a document number (repeatable)")
+    p.add_argument("-k", type=int, default=None, help="number of citations")
+    p.add_argument("--questions", help="file with one question per line")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="interactive terminal chat")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("docs", help="list, show, remove documents or show their history")
+    p.add_argument("action", choices=["list", "show", "remove", "history"])
+    p.add_argument("number", nargs="?")
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("reindex", help="re-embed every passage with the configured embedder")
+    p.set_defaults(func=cmd_reindex)
+
+    p = sub.add_parser("eval", help="retrieval quality on a labelled legal dataset")
+    p.add_argument("dataset", choices=["alqac", "lter"])
+    p.add_argument("paths", nargs="+", help="alqac: DIR; lter: PASSAGES_JSON QUESTIONS_JSON")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="run the Telegram bot")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("run", help="index the bundled samples, then serve (or chat without a token)")
+    p.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    overrides: dict[str, object] = {}
+    if args.data_dir:
+        overrides["data_dir"] = args.data_dir
+    if args.log_level:
+        overrides["log_level"] = args.log_level
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if settings.log_level != "DEBUG":
+        for noisy in ("httpx", "sentence_transformers", "transformers", "jieba", "pdfminer"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+    engine = Engine(settings)
+    try:
+        return int(args.func(engine, args))
+    except EmbedderMismatch as error:
+        print(t("error.embedder_mismatch"), file=sys.stderr)
+        log.debug("embedder mismatch: %s", error)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        engine.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

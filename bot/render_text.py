@@ -1,0 +1,65 @@
+"""Answers and document lists as plain text (terminal and ``--json``)."""
+
+from __future__ import annotations
+
+from index.answer import Answer, Citation
+from index.catalog import DocumentRow
+
+from bot.i18n import t
+
+
+def display_date(iso: str | None) -> str:
+    """``2024-12-22`` → ``22/12/2024`` (Vietnamese order); empty when unknown."""
+    if not iso:
+        return ""
+    parts = iso.split("-")
+    return "/".join(reversed(parts)) if len(parts) == 3 else iso
+
+
+def document_label(number: str | None, doc_type: str | None, title: str | None) -> str:
+    """``57-NQ/TW — Nghị quyết về ...`` or just the title for documents without a number."""
+    if number and title:
+        return f"{number} — {title}"
+    return number or title or "?"
+
+
+def citation_heading(n: int, citation: Citation, lang: str = "vi") -> str:
+    date = display_date(citation.date)
+    return t(
+        "cite.line", lang, n=n,
+        document=document_label(citation.doc_number, citation.doc_type, citation.title),
+        date=t("cite.date", lang, date=date) if date else "",
+        locator=citation.locator,
+    )
+
+
+def answer_text(answer: Answer, lang: str = "vi") -> str:
+    lines: list[str] = []
+    if answer.unknown_mentions:
+        lines.append(t("answer.unknown_mention", lang, numbers=", ".join(answer.unknown_mentions)))
+    if not answer.found:
+        lines.append(t("answer.not_found", lang))
+        if answer.closest:
+            names = "; ".join(document_label(d.doc_number, None, d.title) for d in answer.closest)
+            lines.append(t("answer.closest", lang, documents=names))
+        return "\n".join(lines)
+    lines.append(t("answer.header", lang))
+    for n, citation in enumerate(answer.citations, 1):
+        lines.append("")
+        lines.append(citation_heading(n, citation, lang))
+        lines.append(f"«{citation.quote}»")
+    return "\n".join(lines)
+
+
+def answer_json(answer: Answer, lang: str = "vi") -> dict[str, object]:
+    return {
+        "question": answer.question,
+        "found": answer.found,
+        "answer": answer_text(answer, lang),
+        "citations": [c.as_json() for c in answer.citations],
+    }
+
+
+def document_line(row: DocumentRow) -> str:
+    parts = [row.number or "—", row.doc_type or "", display_date(row.date), row.title or row.source_name]
+    return " | ".join(p for p in parts if p) + f" [{row.chunk_count} đoạn, v{row.version_no}]"

@@ -1,0 +1,74 @@
+"""Text extraction: one module per format, one module per heavy dependency.
+
+``extract_file`` sniffs the content first (PDF, ZIP/DOCX, OLE2 .doc, PNG/JPEG/TIFF, HTML) and falls back
+to the file suffix; every failure is an :class:`~documents.model.ExtractionError` with a stable ``code``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from documents.extract.sniff import SUPPORTED_SUFFIXES, Kind, sniff
+from documents.model import Extracted, ExtractionError
+
+__all__ = ["SUPPORTED_SUFFIXES", "extract_file"]
+
+log = logging.getLogger(__name__)
+
+
+def _dispatch(kind: Kind, path: Path, ocr_languages: str) -> Extracted:
+    # Imports are local so that a missing optional library only breaks its own format.
+    if kind == "pdf":
+        from documents.extract import pdf
+
+        return pdf.extract(path, ocr_languages)
+    if kind == "docx":
+        from documents.extract import docx
+
+        return docx.extract(path)
+    if kind == "doc":
+        from documents.extract import doc
+
+        return doc.extract(path)
+    if kind == "image":
+        from documents.extract import ocr
+
+        return ocr.extract_image(path, ocr_languages)
+    if kind == "html":
+        from documents.extract import html
+
+        return html.extract(path)
+    from documents.extract import plain
+
+    return plain.extract(path, markdown=kind == "markdown")
+
+
+def extract_file(path: Path, *, max_bytes: int, ocr_languages: str = "vie+chi_sim") -> Extracted:
+    """NFC text of ``path``.
+
+    Raises ExtractionError: unsupported, corrupt, empty, encrypted, too_large (checked before reading),
+    tool_missing. No other exception escapes.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ExtractionError("corrupt", "file cannot be read") from exc
+    if size > max_bytes:
+        raise ExtractionError("too_large", f"{size} bytes > {max_bytes}")
+    if size == 0:
+        raise ExtractionError("empty", "zero bytes")
+    kind = sniff(path)
+    log.debug("extract kind=%s bytes=%d", kind, size)
+    try:
+        result = _dispatch(kind, path, ocr_languages)
+    except ExtractionError:
+        raise
+    except MemoryError as exc:
+        raise ExtractionError("too_large", "out of memory") from exc
+    except Exception as exc:  # noqa: BLE001 - third-party parsers raise anything on bad input
+        log.info("extract failed kind=%s error=%s", kind, type(exc).__name__)
+        raise ExtractionError("corrupt", f"{kind} could not be parsed") from exc
+    if not result.text.strip():
+        raise ExtractionError("empty", "no text found")
+    return result

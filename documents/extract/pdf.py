@@ -1,0 +1,120 @@
+"""PDF text: pdftotext and pdfplumber per page, the better one wins; pages without usable text go to OCR.
+
+Vietnamese PDFs often mix fonts within a line; pypdf/pymupdf lose characters there, pdfplumber and poppler's
+pdftotext do not. Each page is scored by :mod:`documents.extract.quality` (valid letters vs U+FFFD,
+private-use, stray combining marks, ``(cid:NN)``) weighted by completeness (letters relative to the richer
+candidate). On a tie pdftotext wins (better reading order for multi-column headers).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+from documents.extract import ocr, tools
+from documents.extract.quality import measure
+from documents.extract.result import build
+from documents.model import Extracted, ExtractionError
+
+log = logging.getLogger(__name__)
+
+TIMEOUT = 120.0
+MIN_SCORE = 0.6  # below this a page's text layer is garbage → OCR
+MIN_LETTERS = 15  # fewer letters on a page with images → scanned page → OCR
+CLEAN_SCORE = 0.98  # a pdftotext page this clean is taken as is (pdfplumber is ~10x slower per page)
+
+
+@dataclass
+class _Page:
+    number: int
+    text: str
+    method: str
+    has_images: bool
+
+
+def _pdftotext(path: Path) -> list[str] | None:
+    if not tools.available("pdftotext"):
+        return None
+    result = tools.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], timeout=TIMEOUT)
+    if result.returncode != 0:
+        if "password" in result.stderr.lower() or "encrypt" in result.stderr.lower():
+            raise ExtractionError("encrypted", "password-protected PDF")
+        return None
+    pages = result.stdout.decode("utf-8", "replace").split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def _clean(text: str) -> bool:
+    quality = measure(text)
+    return quality.letters >= MIN_LETTERS and quality.score >= CLEAN_SCORE
+
+
+def choose(plumber: str | None, poppler: str | None) -> tuple[str, str]:
+    """(text, method) of the better candidate; None means "not available"."""
+    pairs = ((plumber, "pdf-text"), (poppler, "pdftotext"))
+    candidates = [(text, name) for text, name in pairs if text is not None]
+    if not candidates:
+        return "", "pdf-text"
+    most = max(measure(text).letters for text, _ in candidates) or 1
+
+    def value(item: tuple[str, str]) -> tuple[float, bool]:
+        quality = measure(item[0])
+        return quality.score * min(1.0, quality.letters / most), item[1] == "pdftotext"
+
+    return max(candidates, key=value)
+
+
+def _read_pages(path: Path) -> list[_Page]:
+    try:
+        pdf = pdfplumber.open(path)
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise ExtractionError("encrypted", "password-protected PDF") from exc
+    except Exception as exc:
+        if "password" in repr(exc).lower():
+            raise ExtractionError("encrypted", "password-protected PDF") from exc
+        raise ExtractionError("corrupt", "PDF could not be parsed") from exc
+    with pdf:
+        poppler = _pdftotext(path)
+        pages: list[_Page] = []
+        for index, page in enumerate(pdf.pages):
+            other = poppler[index] if poppler is not None and index < len(poppler) else None
+            plumber = None if other is not None and _clean(other) else page.extract_text() or ""
+            text, method = choose(plumber, other)
+            has_images = measure(text).letters < MIN_LETTERS and bool(page.images)
+            pages.append(_Page(index + 1, text, method, has_images))
+    if not pages:
+        raise ExtractionError("corrupt", "PDF has no pages")
+    return pages
+
+
+def _needs_ocr(page: _Page) -> bool:
+    quality = measure(page.text)
+    if quality.letters < MIN_LETTERS:
+        return page.has_images
+    return quality.score < MIN_SCORE
+
+
+def extract(path: Path, ocr_languages: str) -> Extracted:
+    pages = _read_pages(path)
+    scanned = [page.number for page in pages if _needs_ocr(page)]
+    warnings: tuple[str, ...] = ()
+    if scanned:
+        try:
+            texts, warnings = ocr.pdf_pages(path, scanned, ocr_languages)
+        except ExtractionError as exc:
+            if exc.code != "tool_missing" or len(scanned) == len(pages):
+                raise
+            texts, warnings = {}, ("ocr_unavailable",)
+        for page in pages:
+            if page.number in texts:
+                page.text, page.method = texts[page.number], "ocr"
+    methods = [page.method for page in pages if page.text.strip()]
+    method = max(set(methods), key=methods.count) if methods else "pdf-text"
+    if measure("\n".join(page.text for page in pages)).score < MIN_SCORE:
+        warnings += ("low_text_quality",)
+    log.info("pdf pages=%d ocr_pages=%d method=%s", len(pages), len(scanned), method)
+    return build("\n\n".join(page.text for page in pages), method, warnings, pages=len(pages))

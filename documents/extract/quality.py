@@ -1,0 +1,62 @@
+"""How much an extracted text looks like real text (used to pick a PDF text path and to trigger OCR).
+
+The score is the share of "good" characters among the non-space ones: letters of Latin/Vietnamese/CJK
+scripts, digits and ordinary punctuation are good; U+FFFD, private-use code points, control characters,
+combining marks left over after NFC (a tone mark separated from its vowel) and ``(cid:NN)`` tokens are bad;
+anything else (symbols, other scripts) counts half.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_CID = re.compile(r"\(cid:\d+\)")
+_GOOD_PUNCT = frozenset(".,;:!?()[]{}\"'-–—…/%&*+=<>«»“”‘’•§°#@_|·")
+_CID_WEIGHT = 4  # one (cid:NN) token stands for a lost character: weigh it like several bad ones
+
+
+@dataclass(frozen=True)
+class Quality:
+    score: float  # 0..1
+    letters: int
+    bad: int
+
+
+def _is_good_letter(ch: str) -> bool:
+    if not ch.isalpha():
+        return False
+    code = ord(ch)
+    return (
+        code < 0x250  # Latin, Latin-1, Latin Extended-A/B (ă đ ơ ư ...)
+        or 0x1E00 <= code <= 0x1EFF  # Latin Extended Additional (ạ ả ấ ... Vietnamese)
+        or 0x3400 <= code <= 0x9FFF  # CJK
+        or 0xF900 <= code <= 0xFAFF
+        or 0x3040 <= code <= 0x30FF  # kana (harmless in CJK text)
+    )
+
+
+def measure(text: str) -> Quality:
+    cids = len(_CID.findall(text))
+    text = unicodedata.normalize("NFC", _CID.sub("", text))
+    good = bad = other = letters = 0
+    for ch in text:
+        if ch.isspace():
+            continue
+        category = unicodedata.category(ch)
+        if ch == "\ufffd" or category in ("Co", "Cs", "Cn") or (category == "Cc"):
+            bad += 1
+        elif category == "Mn":
+            bad += 1  # NFC leaves no Vietnamese mark uncombined unless it lost its base letter
+        elif _is_good_letter(ch):
+            good += 1
+            letters += 1
+        elif ch.isdigit() or ch in _GOOD_PUNCT:
+            good += 1
+        else:
+            other += 1
+    bad += cids * _CID_WEIGHT
+    total = good + bad + other
+    score = (good + 0.5 * other) / total if total else 0.0
+    return Quality(score=score, letters=letters, bad=bad)

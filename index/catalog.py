@@ -1,0 +1,401 @@
+"""The SQLite catalog: documents, their versions, chunks (with embeddings) and the FTS5 keyword index.
+
+SQLite is the source of truth. Chunk embeddings are stored here too, so the FAISS file is a cache that can
+always be rebuilt; only chunks of a document's active version are in the keyword index and the FAISS index.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from documents.model import Chunk, DocIdentity, Section
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents(
+    id INTEGER PRIMARY KEY,
+    doc_key TEXT NOT NULL UNIQUE,
+    number TEXT, doc_type TEXT, issuer TEXT, date TEXT, title TEXT,
+    active_version INTEGER,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS versions(
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    version_no INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('active', 'superseded', 'removed')),
+    content_hash TEXT NOT NULL,
+    source_name TEXT NOT NULL,
+    stored_file TEXT,
+    method TEXT NOT NULL,
+    warnings TEXT NOT NULL DEFAULT '[]',
+    identity TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS versions_hash ON versions(content_hash);
+CREATE TABLE IF NOT EXISTS chunks(
+    id INTEGER PRIMARY KEY,
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    ordinal INTEGER NOT NULL,
+    locator TEXT NOT NULL,
+    heading TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    embedding BLOB
+);
+CREATE INDEX IF NOT EXISTS chunks_version ON chunks(version_id, ordinal);
+CREATE TABLE IF NOT EXISTS outline(
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    ordinal INTEGER NOT NULL,
+    locator TEXT NOT NULL, title TEXT NOT NULL, start INTEGER NOT NULL, level INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outline_version ON outline(version_id, ordinal);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TABLE IF NOT EXISTS vocabulary(
+    folded TEXT PRIMARY KEY, forms TEXT NOT NULL
+);
+"""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: int
+    doc_key: str
+    number: str | None
+    doc_type: str | None
+    issuer: str | None
+    date: str | None
+    title: str | None
+    active_version: int | None
+    chunk_count: int = 0
+    version_no: int = 0
+    source_name: str = ""
+    updated_at: str = ""
+
+    @property
+    def label(self) -> str:
+        """What a citation shows first: the number, or the title for documents without one."""
+        return self.number or self.title or self.doc_key
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    id: int
+    document_id: int
+    version_no: int
+    status: str
+    content_hash: str
+    source_name: str
+    stored_file: str | None
+    method: str
+    warnings: list[str]
+    created_at: str
+    chunk_count: int
+
+
+@dataclass(frozen=True)
+class ChunkRow:
+    id: int
+    version_id: int
+    document_id: int
+    ordinal: int
+    locator: str
+    heading: str
+    start: int
+    end: int
+    text: str
+
+
+class Catalog:
+    """Thread-safe access to one SQLite file (one connection, serialised by a lock)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        with self.transaction() as db:
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT; any exception (or a kill) leaves the previous state."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                self._db.execute("COMMIT")
+
+    def _query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    # meta ---------------------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0]["value"] if rows else None
+
+    @staticmethod
+    def set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+        db.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
+                   (key, value, value))
+
+    # documents ----------------------------------------------------------------------------------------
+    _DOC_SELECT = """
+        SELECT d.*, v.version_no, v.source_name,
+               (SELECT COUNT(*) FROM chunks c WHERE c.version_id = d.active_version) AS chunk_count
+        FROM documents d LEFT JOIN versions v ON v.id = d.active_version
+    """
+
+    @staticmethod
+    def _doc(row: sqlite3.Row) -> DocumentRow:
+        return DocumentRow(
+            id=row["id"], doc_key=row["doc_key"], number=row["number"], doc_type=row["doc_type"],
+            issuer=row["issuer"], date=row["date"], title=row["title"], active_version=row["active_version"],
+            chunk_count=row["chunk_count"] or 0, version_no=row["version_no"] or 0,
+            source_name=row["source_name"] or "", updated_at=row["updated_at"],
+        )
+
+    def documents(self, *, include_removed: bool = False) -> list[DocumentRow]:
+        where = "" if include_removed else " WHERE d.active_version IS NOT NULL"
+        rows = self._query(self._DOC_SELECT + where + " ORDER BY d.date DESC, d.id DESC")
+        return [self._doc(r) for r in rows]
+
+    def document(self, document_id: int) -> DocumentRow | None:
+        rows = self._query(self._DOC_SELECT + " WHERE d.id = ?", (document_id,))
+        return self._doc(rows[0]) if rows else None
+
+    def document_by_key(self, doc_key: str) -> DocumentRow | None:
+        rows = self._query(self._DOC_SELECT + " WHERE d.doc_key = ?", (doc_key,))
+        return self._doc(rows[0]) if rows else None
+
+    def active_version_with_hash(self, content_hash: str) -> DocumentRow | None:
+        rows = self._query(
+            self._DOC_SELECT + " WHERE v.content_hash = ? AND v.status = 'active'", (content_hash,)
+        )
+        return self._doc(rows[0]) if rows else None
+
+    # versions -----------------------------------------------------------------------------------------
+    def versions(self, document_id: int) -> list[VersionRow]:
+        rows = self._query(
+            """SELECT v.*, (SELECT COUNT(*) FROM chunks c WHERE c.version_id = v.id) AS chunk_count
+               FROM versions v WHERE v.document_id = ? ORDER BY v.version_no DESC""",
+            (document_id,),
+        )
+        return [
+            VersionRow(
+                id=r["id"], document_id=r["document_id"], version_no=r["version_no"], status=r["status"],
+                content_hash=r["content_hash"], source_name=r["source_name"], stored_file=r["stored_file"],
+                method=r["method"], warnings=json.loads(r["warnings"]), created_at=r["created_at"],
+                chunk_count=r["chunk_count"],
+            )
+            for r in rows
+        ]
+
+    def version_text(self, version_id: int) -> str:
+        rows = self._query("SELECT text FROM versions WHERE id = ?", (version_id,))
+        return str(rows[0]["text"]) if rows else ""
+
+    def outline(self, version_id: int) -> list[Section]:
+        rows = self._query(
+            "SELECT locator, title, start, level FROM outline WHERE version_id = ? ORDER BY ordinal",
+            (version_id,),
+        )
+        return [Section(r["locator"], r["title"], r["start"], r["level"]) for r in rows]
+
+    # writes (inside a transaction) -------------------------------------------------------------------
+    @staticmethod
+    def upsert_document(db: sqlite3.Connection, doc_key: str, identity: DocIdentity) -> int:
+        now = _now()
+        row = db.execute("SELECT id FROM documents WHERE doc_key = ?", (doc_key,)).fetchone()
+        values = (identity.number, identity.doc_type, identity.issuer, identity.date, identity.title, now)
+        if row:
+            db.execute(
+                "UPDATE documents SET number=?, doc_type=?, issuer=?, date=?, title=?, updated_at=? WHERE id=?",
+                (*values, row["id"]),
+            )
+            return int(row["id"])
+        cursor = db.execute(
+            """INSERT INTO documents(doc_key, number, doc_type, issuer, date, title, updated_at, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            (doc_key, *values, now),
+        )
+        return int(cursor.lastrowid or 0)
+
+    @staticmethod
+    def add_version(
+        db: sqlite3.Connection,
+        document_id: int,
+        *,
+        content_hash: str,
+        source_name: str,
+        stored_file: str | None,
+        method: str,
+        warnings: Sequence[str],
+        identity: DocIdentity,
+        text: str,
+    ) -> int:
+        last = db.execute(
+            "SELECT COALESCE(MAX(version_no), 0) AS n FROM versions WHERE document_id = ?", (document_id,)
+        ).fetchone()["n"]
+        cursor = db.execute(
+            """INSERT INTO versions(document_id, version_no, status, content_hash, source_name, stored_file,
+                                    method, warnings, identity, text, created_at)
+               VALUES (?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (document_id, last + 1, content_hash, source_name, stored_file, method,
+             json.dumps(list(warnings)), json.dumps(identity.__dict__, ensure_ascii=False), text, _now()),
+        )
+        return int(cursor.lastrowid or 0)
+
+    @staticmethod
+    def add_chunks(
+        db: sqlite3.Connection,
+        version_id: int,
+        chunks: Sequence[Chunk],
+        keyword_bodies: Sequence[str],
+        embeddings: np.ndarray,
+    ) -> list[int]:
+        ids: list[int] = []
+        for chunk, body, vector in zip(chunks, keyword_bodies, embeddings, strict=True):
+            cursor = db.execute(
+                """INSERT INTO chunks(version_id, ordinal, locator, heading, start, end, text, embedding)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                (version_id, chunk.ordinal, chunk.locator, chunk.heading, chunk.start, chunk.end, chunk.text,
+                 np.asarray(vector, dtype=np.float32).tobytes()),
+            )
+            chunk_id = int(cursor.lastrowid or 0)
+            db.execute("INSERT INTO chunks_fts(rowid, body) VALUES (?, ?)", (chunk_id, body))
+            ids.append(chunk_id)
+        return ids
+
+    @staticmethod
+    def add_outline(db: sqlite3.Connection, version_id: int, outline: Sequence[Section]) -> None:
+        db.executemany(
+            "INSERT INTO outline(version_id, ordinal, locator, title, start, level) VALUES (?, ?, ?, ?, ?, ?)",
+            [(version_id, i, s.locator, s.title, s.start, s.level) for i, s in enumerate(outline)],
+        )
+
+    @staticmethod
+    def deactivate(db: sqlite3.Connection, document_id: int, status: str) -> list[int]:
+        """Take the document's active version out of search; returns its chunk ids."""
+        row = db.execute("SELECT active_version FROM documents WHERE id = ?", (document_id,)).fetchone()
+        if not row or row["active_version"] is None:
+            return []
+        version_id = row["active_version"]
+        ids = [r["id"] for r in db.execute("SELECT id FROM chunks WHERE version_id = ?", (version_id,))]
+        db.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(i,) for i in ids])
+        db.execute("UPDATE versions SET status = ? WHERE id = ?", (status, version_id))
+        db.execute("UPDATE documents SET active_version = NULL, updated_at = ? WHERE id = ?",
+                   (_now(), document_id))
+        return ids
+
+    @staticmethod
+    def activate(db: sqlite3.Connection, document_id: int, version_id: int) -> None:
+        db.execute("UPDATE documents SET active_version = ?, updated_at = ? WHERE id = ?",
+                   (version_id, _now(), document_id))
+
+    # reads for retrieval ------------------------------------------------------------------------------
+    def keyword_search(self, match: str, limit: int, version_ids: Sequence[int] | None = None) -> list[tuple[int, float]]:
+        """(chunk id, bm25 score — higher is better) for active chunks matching the FTS5 expression."""
+        if not match:
+            return []
+        if version_ids is None:
+            sql = "SELECT rowid, -bm25(chunks_fts, 1.2, 0.75) AS s FROM chunks_fts WHERE chunks_fts MATCH ? "
+            params: list[object] = [match]
+        else:
+            marks = ",".join("?" * len(version_ids))
+            sql = (
+                "SELECT f.rowid, -bm25(chunks_fts) AS s FROM chunks_fts f JOIN chunks c ON c.id = f.rowid "
+                f"WHERE chunks_fts MATCH ? AND c.version_id IN ({marks}) "
+            )
+            params = [match, *version_ids]
+        sql += "ORDER BY bm25(chunks_fts) LIMIT ?"
+        params.append(limit)
+        try:
+            return [(int(r[0]), float(r[1])) for r in self._query(sql, params)]
+        except sqlite3.OperationalError:
+            return []
+
+    def chunks(self, chunk_ids: Sequence[int]) -> dict[int, ChunkRow]:
+        if not chunk_ids:
+            return {}
+        marks = ",".join("?" * len(chunk_ids))
+        rows = self._query(
+            f"""SELECT c.id, c.version_id, v.document_id, c.ordinal, c.locator, c.heading, c.start, c.end, c.text
+                FROM chunks c JOIN versions v ON v.id = c.version_id WHERE c.id IN ({marks})""",
+            list(chunk_ids),
+        )
+        return {r["id"]: ChunkRow(*r) for r in rows}
+
+    def chunk_ids(self, version_ids: Sequence[int]) -> list[int]:
+        if not version_ids:
+            return []
+        marks = ",".join("?" * len(version_ids))
+        return [r[0] for r in self._query(f"SELECT id FROM chunks WHERE version_id IN ({marks})", list(version_ids))]
+
+    def neighbours(self, version_id: int, ordinal: int, radius: int) -> list[ChunkRow]:
+        rows = self._query(
+            """SELECT c.id, c.version_id, v.document_id, c.ordinal, c.locator, c.heading, c.start, c.end, c.text
+               FROM chunks c JOIN versions v ON v.id = c.version_id
+               WHERE c.version_id = ? AND c.ordinal BETWEEN ? AND ? ORDER BY c.ordinal""",
+            (version_id, ordinal - radius, ordinal + radius),
+        )
+        return [ChunkRow(*r) for r in rows]
+
+    def active_embeddings(self) -> tuple[np.ndarray, np.ndarray]:
+        """(ids int64, vectors float32) of every active chunk — to rebuild the FAISS index."""
+        rows = self._query(
+            """SELECT c.id, c.embedding FROM chunks c JOIN documents d ON d.active_version = c.version_id
+               ORDER BY c.id"""
+        )
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        if not rows:
+            return ids, np.zeros((0, 0), dtype=np.float32)
+        vectors = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+        return ids, vectors
+
+    def active_chunk_texts(self) -> list[tuple[int, str, str, str]]:
+        """(chunk id, heading, text, document title) of active chunks — for re-embedding."""
+        rows = self._query(
+            """SELECT c.id, c.heading, c.text, COALESCE(d.title, '') FROM chunks c
+               JOIN documents d ON d.active_version = c.version_id ORDER BY c.id"""
+        )
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def stats(self) -> dict[str, int]:
+        rows = self._query(
+            """SELECT (SELECT COUNT(*) FROM documents WHERE active_version IS NOT NULL) AS documents,
+                      (SELECT COUNT(*) FROM chunks c JOIN documents d ON d.active_version = c.version_id)
+                      AS chunks,
+                      (SELECT COUNT(*) FROM versions) AS versions"""
+        )
+        return dict(rows[0])

@@ -1,0 +1,68 @@
+"""Text → keyword-index terms, shared by indexing and querying so both sides fold alike.
+
+Vietnamese is indexed per syllable, folded (no diacritics, ``đ``→``d``), plus each pair of adjacent
+syllables joined (``dang uy`` → ``danguy``) so that multi-syllable words weigh more than their parts. Chinese
+has no spaces: each run of Han characters becomes its overlapping character bigrams (single characters for a
+run of one). FTS5 then sees plain space-separated ASCII-like tokens.
+"""
+
+from __future__ import annotations
+
+import re
+
+from documents.text import fold
+
+_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[^\W_]+")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+# Question words and fillers that say nothing about which passage answers (folded forms).
+_QUESTION_WORDS = frozenset(
+    """la gi nao the sao bao nhieu khong co phai hay hoac nhu thi ma vay a nhi duoc cua cac nhung mot
+    ve voi va trong cho tai theo tu den khi neu de do nay kia ay hoi xin cho biet hay cho toi toi minh
+    chung ta ban dung sai hay khong""".split()
+)
+_CJK_STOP = frozenset("的 了 是 在 和 与 什么 吗 呢 哪些 如何 怎么".split())
+
+
+def _syllables(text: str) -> list[str]:
+    return _TOKEN.findall(fold(text))
+
+
+def _expand(tokens: list[str], *, with_pairs: bool, stop: frozenset[str] = frozenset()) -> list[str]:
+    """Unigrams (minus ``stop``) and, for Vietnamese, adjacent pairs unless both halves are in ``stop``."""
+    terms: list[str] = []
+    previous: str | None = None
+    for token in tokens:
+        if _HAN.match(token):
+            if len(token) == 1:
+                grams = [token]
+            else:
+                grams = [token[i : i + 2] for i in range(len(token) - 1)]
+            terms.extend(g for g in grams if g not in stop)
+            previous = None
+            continue
+        if token not in stop:
+            terms.append(token)
+        if with_pairs and previous is not None and not (previous in stop and token in stop):
+            terms.append(previous + token)
+        previous = token
+    return terms
+
+
+def index_terms(text: str) -> str:
+    """The FTS5 body for a passage."""
+    return " ".join(_expand(_syllables(text), with_pairs=True))
+
+
+def query_terms(text: str, *, drop_question_words: bool = True) -> list[str]:
+    """Distinct terms of a question in order of appearance (question words dropped)."""
+    stop = _QUESTION_WORDS | _CJK_STOP if drop_question_words else frozenset()
+    terms = _expand(_syllables(text), with_pairs=True, stop=stop)
+    if not terms:
+        terms = _expand(_syllables(text), with_pairs=True)
+    return list(dict.fromkeys(terms))
+
+
+def fts_query(terms: list[str]) -> str:
+    """An FTS5 MATCH expression OR-ing the terms (each quoted, so no term is read as an operator)."""
+    return " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)

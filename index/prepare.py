@@ -1,0 +1,56 @@
+"""A file on disk → a :class:`ParsedDocument` (extract, identify, chunk), without touching the index."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from documents.chunking import split_document
+from documents.extract import extract_file
+from documents.identity import parse_identity
+from documents.model import DocIdentity, ParsedDocument
+from documents.text import canonical_tones
+
+_UNSAFE_KEY = re.compile(r"[^\w.-]+")
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def doc_key(identity: DocIdentity, source_name: str) -> str:
+    """Documents are the same document when they share a number; without one, when they share a file name."""
+    if identity.number:
+        return identity.number
+    return "file:" + _UNSAFE_KEY.sub("-", Path(source_name).stem.lower()).strip("-")
+
+
+def prepare_file(
+    path: Path, *, source_name: str | None = None, max_bytes: int, ocr_languages: str, max_chars: int = 1200
+) -> ParsedDocument:
+    """Parse ``path``; raises :class:`documents.model.ExtractionError` for files that cannot be read."""
+    name = source_name or path.name
+    extracted = extract_file(path, max_bytes=max_bytes, ocr_languages=ocr_languages)
+    identity = parse_identity(extracted.text, name)
+    chunks, outline = split_document(extracted.text, max_chars=max_chars)
+    warnings = list(extracted.warnings)
+    if not identity.number:
+        warnings.append("identity_not_found")
+    return ParsedDocument(
+        source_name=name,
+        extracted=extracted,
+        identity=identity,
+        chunks=chunks,
+        outline=outline,
+        warnings=warnings,
+        content_hash=content_hash(path.read_bytes()),
+    )
+
+
+def embedding_text(title: str | None, heading: str, text: str) -> str:
+    """What the dense index sees for a passage: its headings as context, one tone-mark style."""
+    parts = [part for part in (heading, text) if part]
+    if title and not heading:
+        parts.insert(0, title)
+    return canonical_tones("\n".join(parts))

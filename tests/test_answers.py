@@ -1,0 +1,125 @@
+"""Questions against real Party documents: cited, verbatim, in Vietnamese with or without marks, or Chinese."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from index.answer import QuoteMismatch, verify_quote
+from index.engine import Engine, QuestionError
+
+
+def _source(shared_dir: Path, name: str) -> str:
+    return unicodedata.normalize("NFC", (shared_dir / "corpus" / "party" / name).read_text(encoding="utf-8"))
+
+
+def _compact(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_answer_quotes_the_document_verbatim_with_citation(party_engine: Engine, shared_dir: Path) -> None:
+    answer = party_engine.ask("Nghị quyết 57 đặt mục tiêu gì về chuyển đổi số đến năm 2030?")
+    assert answer.found
+    first = answer.citations[0]
+    assert first.doc_number == "57-NQ/TW"
+    assert first.date == "2024-12-22"
+    assert first.title and "khoa học" in first.title
+    assert first.locator
+    assert _compact(first.quote) in _compact(_source(shared_dir, "57-NQ-TW.txt"))
+    assert "2030" in first.quote
+
+
+def test_every_citation_matches_the_stored_source_at_its_offsets(party_engine: Engine) -> None:
+    answer = party_engine.ask("Mục tiêu đến năm 2045 của phát triển giáo dục và đào tạo là gì?")
+    assert answer.found
+    for citation in answer.citations:
+        document = party_engine.document(citation.document_id)
+        assert document is not None and document.active_version is not None
+        source = party_engine.catalog.version_text(document.active_version)
+        start, end = citation.offsets
+        assert source[start:end] == citation.quote
+        for s, e in citation.highlights:
+            assert 0 <= s < e <= len(citation.quote)
+
+
+def test_quote_verification_refuses_altered_text() -> None:
+    source = "Đảng lãnh đạo toàn diện. Nhà nước quản lý."
+    verify_quote(source, "Nhà nước quản lý.", (25, 42))
+    with pytest.raises(QuoteMismatch):
+        verify_quote(source, "Nhà nước quản lý tốt.", (25, 46))
+    with pytest.raises(QuoteMismatch):
+        verify_quote(source, "Nhà nước quản lý.", (24, 41))
+
+
+def test_question_without_diacritics_finds_the_same_passage(party_engine: Engine) -> None:
+    marked = party_engine.ask("Nghị quyết 71 về đột phá phát triển giáo dục đặt mục tiêu gì đến năm 2030?")
+    bare = party_engine.ask("nghi quyet 71 ve dot pha phat trien giao duc dat muc tieu gi den nam 2030?")
+    assert marked.found and bare.found
+    assert bare.citations[0].doc_number == "71-NQ/TW"
+    assert {c.chunk_id for c in bare.citations} & {c.chunk_id for c in marked.citations}
+
+
+def test_d_folds_to_d_in_keyword_search(party_engine: Engine) -> None:
+    hits = party_engine.retrieve("dang uy dang doan ban can su dang", limit=5, mode="keyword")
+    assert hits, "diacritic-free query with đ→d found nothing"
+    texts = party_engine.catalog.chunks([h.chunk_id for h in hits])
+    assert any("Đảng" in c.text or "đảng" in c.text for c in texts.values())
+
+
+def test_diacritics_restored_for_the_dense_query(party_engine: Engine) -> None:
+    restored = party_engine.dense_query("dot pha phat trien khoa hoc cong nghe va chuyen doi so")
+    assert "đột phá" in restored and "khoa học" in restored and "chuyển đổi số" in restored
+
+
+def test_chinese_question_retrieves_the_vietnamese_passage(party_engine: Engine) -> None:
+    answer = party_engine.ask("关于教育和培训发展突破的决议提出了哪些目标？")
+    assert answer.found
+    assert answer.citations[0].doc_number == "71-NQ/TW"
+
+
+def test_user_guide_answers_how_to_upload(party_engine: Engine) -> None:
+    answer = party_engine.ask("làm thế nào để tải văn bản lên?")
+    assert answer.found
+    first = answer.citations[0]
+    assert first.title and "nqbot" in first.title.lower()
+    assert "tải văn bản lên" in first.quote or "gửi tệp" in first.quote
+    assert first.locator.startswith("Mục III")
+
+
+def test_named_document_restricts_the_search(party_engine: Engine) -> None:
+    answer = party_engine.ask("KL 127 yêu cầu nghiên cứu những nội dung gì?")
+    assert answer.found
+    assert {c.doc_number for c in answer.citations} == {"127-KL/TW"}
+
+
+def test_unknown_document_is_reported(party_engine: Engine) -> None:
+    answer = party_engine.ask("Nghị quyết số 999-NQ/TW quy định gì về tiền lương?")
+    assert answer.unknown_mentions
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Cách nấu phở bò ngon tại nhà?", "Đội tuyển bóng đá nào vô địch World Cup 2018?", "今天天气怎么样？"],
+)
+def test_question_without_evidence_is_not_answered(party_engine: Engine, question: str) -> None:
+    answer = party_engine.ask(question)
+    assert not answer.found
+    assert not answer.citations
+    assert answer.closest
+
+
+@pytest.mark.parametrize(("question", "code"), [("   ", "empty"), ("🙏🙏🙏", "empty"), ("a" * 10_000, "too_long")])
+def test_unaskable_questions_raise_a_coded_error(party_engine: Engine, question: str, code: str) -> None:
+    with pytest.raises(QuestionError) as error:
+        party_engine.ask(question)
+    assert error.value.code == code
+
+
+def test_follow_up_prefers_the_previous_document(party_engine: Engine) -> None:
+    first = party_engine.ask("Nghị quyết 71 đặt mục tiêu gì đến năm 2030?")
+    assert first.citations[0].doc_number == "71-NQ/TW"
+    follow = party_engine.ask("còn mục tiêu đến năm 2045 thì sao?", context_document=first.citations[0].document_id)
+    assert follow.found
+    assert follow.citations[0].doc_number == "71-NQ/TW"

@@ -1,0 +1,188 @@
+"""Adding, replacing, removing and re-adding documents keeps SQLite and FAISS consistent, even when killed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embedders.base import Embedder, EmbedderMismatch
+from index.engine import DocumentExists, Engine
+from tests.plugins.engine import make_settings
+
+NOTICE_V1 = """TỈNH ỦY NGHỆ AN
+Số 920-TB/TU
+Nghệ An, ngày 05 tháng 3 năm 2025
+
+THÔNG BÁO
+Kết luận của Ban Thường vụ Tỉnh ủy về công tác chuyển đổi số trong các cơ quan Đảng
+
+I. KẾT QUẢ ĐẠT ĐƯỢC
+1. Các cơ quan Đảng đã hoàn thành việc số hóa 80% hồ sơ lưu trữ.
+2. Hệ thống họp trực tuyến đã kết nối đến 100% đảng ủy cấp xã.
+
+II. NHIỆM VỤ THỜI GIAN TỚI
+1. Đến hết năm 2025, hoàn thành kho dữ liệu văn bản điện tử của Tỉnh ủy.
+2. Mỗi chi bộ cử một đảng viên phụ trách chuyển đổi số.
+"""
+
+NOTICE_V2 = NOTICE_V1.replace("80% hồ sơ", "95% hồ sơ").replace("hết năm 2025", "tháng 6 năm 2026")
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _assert_consistent(engine: Engine) -> None:
+    """FAISS holds exactly the embeddings of active chunks, and the keyword index the same chunk ids."""
+    ids, _ = engine.catalog.active_embeddings()
+    assert np.array_equal(np.sort(engine.store.ids()), ids)
+    fts = {r[0] for r in engine.catalog._query("SELECT rowid FROM chunks_fts")}
+    assert fts == set(ids.tolist())
+
+
+def test_reingesting_identical_bytes_is_a_no_op(fresh_engine: Engine, tmp_path: Path) -> None:
+    path = _write(tmp_path / "tb920.txt", NOTICE_V1)
+    first = fresh_engine.ingest_path(path)
+    again = fresh_engine.ingest_path(path)
+    assert (first.status, again.status) == ("added", "unchanged")
+    assert again.document is not None and first.document is not None
+    assert again.document.id == first.document.id
+    assert len(fresh_engine.versions(first.document.id)) == 1
+    _assert_consistent(fresh_engine)
+
+
+def test_same_number_becomes_a_new_version_and_the_old_leaves_search(fresh_engine: Engine, tmp_path: Path) -> None:
+    fresh_engine.ingest_path(_write(tmp_path / "tb920.txt", NOTICE_V1))
+    report = fresh_engine.ingest_path(_write(tmp_path / "tb920-sua.txt", NOTICE_V2))
+    assert report.status == "replaced"
+    assert report.document is not None and report.document.number == "920-TB/TU"
+    versions = fresh_engine.versions(report.document.id)
+    assert [(v.version_no, v.status) for v in versions] == [(2, "active"), (1, "superseded")]
+    answer = fresh_engine.ask("Tỉnh ủy đã số hóa bao nhiêu phần trăm hồ sơ lưu trữ?")
+    assert answer.found
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "95%" in quotes and "80%" not in quotes
+    assert len(fresh_engine.documents()) == 1
+    _assert_consistent(fresh_engine)
+
+
+def test_replace_can_be_refused(fresh_engine: Engine, tmp_path: Path) -> None:
+    fresh_engine.ingest_path(_write(tmp_path / "a.txt", NOTICE_V1))
+    parsed = fresh_engine.parse(_write(tmp_path / "b.txt", NOTICE_V2))
+    assert fresh_engine.existing(parsed) is not None
+    with pytest.raises(DocumentExists):
+        fresh_engine.ingest(parsed, replace=False)
+
+
+def test_remove_takes_a_document_out_of_search_and_keeps_history(fresh_engine: Engine, tmp_path: Path) -> None:
+    report = fresh_engine.ingest_path(_write(tmp_path / "tb920.txt", NOTICE_V1))
+    assert report.document is not None
+    assert fresh_engine.ask("kho dữ liệu văn bản điện tử của Tỉnh ủy hoàn thành khi nào?").found
+    assert fresh_engine.remove(report.document.id)
+    assert fresh_engine.documents() == []
+    assert not fresh_engine.ask("kho dữ liệu văn bản điện tử của Tỉnh ủy hoàn thành khi nào?").found
+    assert [v.status for v in fresh_engine.versions(report.document.id)] == ["removed"]
+    assert fresh_engine.resolve("920-TB/TU") is None
+    assert fresh_engine.resolve("920-TB/TU", include_removed=True) is not None
+    _assert_consistent(fresh_engine)
+    # re-adding the same bytes after removal brings it back
+    assert fresh_engine.ingest_path(tmp_path / "tb920.txt").status in {"added", "replaced"}
+    assert fresh_engine.ask("kho dữ liệu văn bản điện tử của Tỉnh ủy hoàn thành khi nào?").found
+    _assert_consistent(fresh_engine)
+
+
+def test_state_survives_reopening(tmp_path: Path, e5_embedder: Embedder, e5_model_dir: Path) -> None:
+    settings = make_settings(tmp_path / "data", e5_model_dir.parent)
+    engine = Engine(settings, embedder=e5_embedder)
+    engine.ingest_path(_write(tmp_path / "tb920.txt", NOTICE_V1))
+    before = [c.chunk_id for c in engine.ask("Mỗi chi bộ cử ai phụ trách chuyển đổi số?").citations]
+    engine.close()
+    reopened = Engine(settings, embedder=e5_embedder)
+    after = [c.chunk_id for c in reopened.ask("Mỗi chi bộ cử ai phụ trách chuyển đổi số?").citations]
+    assert before and before == after
+    _assert_consistent(reopened)
+    reopened.close()
+
+
+def test_missing_vector_file_is_rebuilt_from_the_catalog(tmp_path: Path, e5_embedder: Embedder, e5_model_dir: Path) -> None:
+    settings = make_settings(tmp_path / "data", e5_model_dir.parent)
+    engine = Engine(settings, embedder=e5_embedder)
+    engine.ingest_path(_write(tmp_path / "tb920.txt", NOTICE_V1))
+    engine.close()
+    for path in (tmp_path / "data").glob("vectors-*.faiss"):
+        path.unlink()
+    reopened = Engine(settings, embedder=e5_embedder)
+    assert reopened.ask("Mỗi chi bộ cử ai phụ trách chuyển đổi số?").found
+    _assert_consistent(reopened)
+    reopened.close()
+
+
+def test_index_built_by_another_embedder_is_a_clear_error(fresh_engine: Engine, tmp_path: Path) -> None:
+    fresh_engine.ingest_path(_write(tmp_path / "tb920.txt", NOTICE_V1))
+    with fresh_engine.catalog.transaction() as db:
+        db.execute("UPDATE meta SET value = 'some-other-model' WHERE key = 'model_id'")
+    with pytest.raises(EmbedderMismatch, match="nqbot reindex"):
+        fresh_engine.ask("chuyển đổi số")
+    assert fresh_engine.reindex() > 0
+    assert fresh_engine.ask("Mỗi chi bộ cử ai phụ trách chuyển đổi số?").found
+
+
+KILLER = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    from config.settings import Settings
+    from index import vectors
+    from index.engine import Engine
+
+    data_dir, models_dir, doc, point = sys.argv[1:5]
+    if point == "after_vectors_saved":
+        original = vectors.VectorStore.save
+        def save_then_die(self, path):
+            original(self, path)
+            os.kill(os.getpid(), signal.SIGKILL)
+        vectors.VectorStore.save = save_then_die
+    elif point == "while_embedding":
+        import index.engine as engine_module
+        def die(*args, **kwargs):
+            os.kill(os.getpid(), signal.SIGKILL)
+        engine_module.Engine._embed_passages = die
+    settings = Settings(data_dir=Path(data_dir), models_dir=Path(models_dir), _env_file=None)
+    Engine(settings).ingest_path(Path(doc))
+    """
+)
+
+
+@pytest.mark.parametrize("point", ["while_embedding", "after_vectors_saved"])
+def test_killed_ingest_leaves_the_previous_state(
+    tmp_path: Path, e5_embedder: Embedder, e5_model_dir: Path, point: str
+) -> None:
+    settings = make_settings(tmp_path / "data", e5_model_dir.parent)
+    engine = Engine(settings, embedder=e5_embedder)
+    engine.ingest_path(_write(tmp_path / "tb920.txt", NOTICE_V1))
+    engine.close()
+    root = Path(__file__).resolve().parents[1]
+    child = subprocess.run(
+        [sys.executable, "-c", KILLER, str(tmp_path / "data"), str(e5_model_dir.parent),
+         str(_write(tmp_path / "tb920-v2.txt", NOTICE_V2)), point],
+        cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, capture_output=True, text=True, timeout=300,
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr[-2000:]
+    reopened = Engine(settings, embedder=e5_embedder)
+    rows = reopened.documents()
+    assert len(rows) == 1 and rows[0].version_no == 1
+    answer = reopened.ask("Tỉnh ủy đã số hóa bao nhiêu phần trăm hồ sơ lưu trữ?")
+    assert answer.found and "80%" in " ".join(c.quote for c in answer.citations)
+    _assert_consistent(reopened)
+    # and the store still accepts the new version afterwards
+    assert reopened.ingest_path(tmp_path / "tb920-v2.txt").status == "replaced"
+    _assert_consistent(reopened)
+    reopened.close()
