@@ -10,13 +10,12 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from bot.i18n import t
+from bot.render_text import answer_json, answer_text, display_date, document_line
 from config.settings import Settings
 from documents.extract import SUPPORTED_SUFFIXES
 from index.embedders.base import EmbedderMismatch
 from index.engine import Engine, IngestReport, QuestionError
-
-from bot.i18n import t
-from bot.render_text import answer_json, answer_text, display_date, document_line
 
 log = logging.getLogger("nqbot")
 SAMPLES = Path(__file__).resolve().parents[1] / "documents" / "samples"
@@ -40,8 +39,11 @@ def _report_line(report: IngestReport) -> str:
     doc = report.document
     identity = ""
     if doc is not None:
-        identity = " | ".join(p for p in (doc.number or t("ingest.no_identity"), doc.doc_type or "",
-                                          display_date(doc.date)) if p)
+        identity = " | ".join(
+            p
+            for p in (doc.number or t("ingest.no_identity"), doc.doc_type or "", display_date(doc.date))
+            if p
+        )
     warnings = f" ⚠ {', '.join(report.warnings)}" if report.warnings else ""
     return f"✓ {report.source_name}: {status} → {identity}; {report.chunks} đoạn{warnings}"
 
@@ -66,8 +68,16 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
             bar.write(_report_line(report))
             bar.update(1)
     seconds = time.perf_counter() - started
-    print(t("ingest.summary", ok=counts["added"] + counts["replaced"], unchanged=counts["unchanged"],
-            failed=counts["failed"], chunks=chunks, seconds=seconds))
+    print(
+        t(
+            "ingest.summary",
+            ok=counts["added"] + counts["replaced"],
+            unchanged=counts["unchanged"],
+            failed=counts["failed"],
+            chunks=chunks,
+            seconds=seconds,
+        )
+    )
     if chunks:
         print(f"{chunks / seconds:.1f} đoạn/giây")
     return 1 if counts["failed"] else 0
@@ -91,8 +101,18 @@ def _ask_one(engine: Engine, question: str, args: argparse.Namespace, scope: lis
     except QuestionError as error:
         message = t(f"error.question_{error.code}", limit=engine.settings.max_question_chars)
         if args.json:
-            print(json.dumps({"question": question, "found": False, "answer": message, "citations": [],
-                              "error": error.code}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "question": question,
+                        "found": False,
+                        "answer": message,
+                        "citations": [],
+                        "error": error.code,
+                    },
+                    ensure_ascii=False,
+                )
+            )
         else:
             print(message)
         return 2
@@ -127,8 +147,8 @@ def cmd_docs(engine: Engine, args: argparse.Namespace) -> int:
         rows = engine.documents()
         if not rows:
             print(t("docs.empty"))
-        for row in rows:
-            print(document_line(row))
+        for listed in rows:
+            print(document_line(listed))
         return 0
     if not args.number:
         raise SystemExit(f"nqbot docs {args.action}: give a document number")
@@ -147,8 +167,16 @@ def cmd_docs(engine: Engine, args: argparse.Namespace) -> int:
         print(t("docs.removed", number=row.number or row.title))
     elif args.action == "history":
         for version in engine.versions(row.id):
-            print(t("docs.history_line", version=version.version_no, status=t(f"status.{version.status}"),
-                    date=version.created_at, source=version.source_name, chunks=version.chunk_count))
+            print(
+                t(
+                    "docs.history_line",
+                    version=version.version_no,
+                    status=t(f"status.{version.status}"),
+                    date=version.created_at,
+                    source=version.source_name,
+                    chunks=version.chunk_count,
+                )
+            )
     return 0
 
 
@@ -156,6 +184,7 @@ def cmd_reindex(engine: Engine, args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     with tqdm(unit="đoạn", disable=not sys.stderr.isatty()) as bar:
+
         def progress(done: int, total: int) -> None:
             bar.total = total
             bar.n = done
@@ -180,8 +209,10 @@ def cmd_eval(engine: Engine, args: argparse.Namespace) -> int:
     else:
         print(f"{'':10} {'Acc@1':>7} {'Recall@5':>9} {'Recall@10':>10} {'MRR@10':>7}")
         for mode, metrics in results.items():
-            print(f"{mode:10} {metrics['Acc@1']:7.3f} {metrics['Recall@5']:9.3f} {metrics['Recall@10']:10.3f}"
-                  f" {metrics['MRR@10']:7.3f}")
+            print(
+                f"{mode:10} {metrics['Acc@1']:7.3f} {metrics['Recall@5']:9.3f} {metrics['Recall@10']:10.3f}"
+                f" {metrics['MRR@10']:7.3f}"
+            )
     return 0
 
 
@@ -203,7 +234,9 @@ def cmd_run(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="nqbot", description="Hỏi đáp văn bản của Đảng, trích dẫn nguyên văn.")
+    parser = argparse.ArgumentParser(
+        prog="nqbot", description="Hỏi đáp văn bản của Đảng, trích dẫn nguyên văn."
+    )
     parser.add_argument("--data-dir", type=Path, help="data directory (default: NQBOT_DATA_DIR or ./data)")
     parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     sub = parser.add_subparsers(dest="command", required=True)

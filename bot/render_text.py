@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from bot.i18n import t
 from index.answer import Answer, Citation
 from index.catalog import DocumentRow
-
-from bot.i18n import t
 
 
 def display_date(iso: str | None) -> str:
@@ -26,7 +25,9 @@ def document_label(number: str | None, doc_type: str | None, title: str | None) 
 def citation_heading(n: int, citation: Citation, lang: str = "vi") -> str:
     date = display_date(citation.date)
     return t(
-        "cite.line", lang, n=n,
+        "cite.line",
+        lang,
+        n=n,
         document=document_label(citation.doc_number, citation.doc_type, citation.title),
         date=t("cite.date", lang, date=date) if date else "",
         locator=citation.locator,

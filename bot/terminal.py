@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from index.engine import Engine, QuestionError
-
 from bot.i18n import t
 from bot.render_text import answer_text
+from index.engine import Engine, QuestionError
 
 _QUIT = {"/thoat", "/thoát", "/quit", "/exit", "/q"}
 

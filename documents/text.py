@@ -16,6 +16,8 @@ import unicodedata
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]+")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
+# Web copies break item numbers from their dot: "6\n. Giáo dục ..." → "6. Giáo dục ..."
+_BROKEN_NUMBER = re.compile(r"(?m)^(\d{1,2}|[a-zđ]|[IVXL]{1,5})\n([.)])[ \t]*")
 
 # Tone marks as combining characters (after NFD): grave, acute, hook above, tilde, dot below.
 _TONES = frozenset("\u0300\u0301\u0309\u0303\u0323")
@@ -34,6 +36,8 @@ def nfc(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ZERO_WIDTH.sub("", text)
     text = _SPACES.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    text = _BROKEN_NUMBER.sub(r"\1\2 ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
     return _MANY_NEWLINES.sub("\n\n", text).strip()
 

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from index.keywords import query_terms
 
 _SENTENCE_END = re.compile(r"(?<=[.;:!?…。；！？])\s+|\n+")
-MAX_QUOTE_CHARS = 700
+MAX_QUOTE_CHARS = 600
+MAX_HIGHLIGHTS = 2
+
+
+class ChunkLike(Protocol):
+    @property
+    def heading(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
 
 
 class QuoteMismatch(RuntimeError):
@@ -66,6 +77,18 @@ class Answer:
     evidence: float = 0.0
 
 
+def term_coverage(question: str, passages: Sequence[ChunkLike]) -> float:
+    """Largest share of the question's content words (folded, no numbers) found in one of ``passages``."""
+    terms = {term for term in query_terms(question) if not term.isdigit()}
+    if not terms:
+        return 0.0
+    best = 0.0
+    for passage in passages:
+        words = set(query_terms(f"{passage.heading} {passage.text}", drop_question_words=False))
+        best = max(best, len(terms & words) / len(terms))
+    return best
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence/line in ``text``, whitespace trimmed."""
     spans: list[tuple[int, int]] = []
@@ -85,7 +108,9 @@ def _overlap(terms: set[str], sentence: str) -> float:
     return len(hits) + 0.5 * sum(1 for t in hits if not t.isdigit() and len(t) > 6)
 
 
-def select_quote(question: str, text: str, max_chars: int = MAX_QUOTE_CHARS) -> tuple[int, int, list[tuple[int, int]]]:
+def select_quote(
+    question: str, text: str, max_chars: int = MAX_QUOTE_CHARS
+) -> tuple[int, int, list[tuple[int, int]]]:
     """The window of ``text`` to quote and the answering sentences inside it (all relative to ``text``).
 
     Sentences are scored by the question's keyword terms (diacritic-free, so typed-without-marks questions
@@ -115,16 +140,15 @@ def select_quote(question: str, text: str, max_chars: int = MAX_QUOTE_CHARS) -> 
     if end - start > max_chars:  # one very long sentence: cut at a word boundary
         cut = text.rfind(" ", start, start + max_chars)
         end = cut if cut > start else start + max_chars
-    threshold = max(scores[best] * 0.6, 1.0)
-    marks = [(s, min(e, end)) for (s, e), sc in zip(spans, scores, strict=True)
-             if lo <= spans.index((s, e)) <= hi and sc >= threshold and s < end]
-    if not marks and scores[best] > 0:
-        marks = [(spans[best][0], min(spans[best][1], end))]
+    # Highlight the sentences that carry the answer: the best one and at most one more nearly as good.
+    threshold = max(scores[best] * 0.75, 2.0)
+    inside = [i for i in range(lo, hi + 1) if spans[i][0] < end and scores[i] >= threshold]
+    chosen = sorted(sorted(inside, key=lambda i: -scores[i])[:MAX_HIGHLIGHTS])
+    marks = [(spans[i][0], min(spans[i][1], end)) for i in chosen]
     return start, end, marks
 
 
-def verify_quote(source: str, quote: str, offsets: tuple[int, int]) -> None:
-    """Raise :class:`QuoteMismatch` unless ``quote`` is exactly ``source[start:end]``."""
-    start, end = offsets
-    if not quote or source[start:end] != quote:
-        raise QuoteMismatch(f"quote at {start}:{end} does not match the stored source")
+def verify_quote(stored: str | None, quote: str, offsets: tuple[int, int]) -> None:
+    """Raise :class:`QuoteMismatch` unless ``quote`` is exactly ``stored``, the source text at ``offsets``."""
+    if not quote or stored != quote:
+        raise QuoteMismatch(f"quote at {offsets[0]}:{offsets[1]} does not match the stored source")

@@ -12,26 +12,42 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from config.settings import Settings
-from documents.identity import find_mentions
-from documents.model import DocRef, ExtractionError, ParsedDocument, Section
-from documents.text import canonical_tones, fold, has_cjk, has_vietnamese_marks
-from index.answer import Answer, Citation, ClosestDocument, QuoteMismatch, select_quote, verify_quote
+from documents.identity import find_mentions, identity_keys, ref_key
+from documents.model import DocIdentity, DocRef, ExtractionError, ParsedDocument, Section
+from documents.text import canonical_tones, has_cjk, has_vietnamese_marks
+from index.answer import (
+    Answer,
+    Citation,
+    ClosestDocument,
+    QuoteMismatch,
+    select_quote,
+    term_coverage,
+    verify_quote,
+)
 from index.catalog import Catalog, ChunkRow, DocumentRow, VersionRow
-from index.embedders import load_embedder
+from index.embedders import known_model_id, load_embedder
 from index.embedders.base import Embedder, EmbedderMismatch
 from index.keywords import index_terms
 from index.prepare import doc_key, embedding_text, prepare_file
 from index.restore import DiacriticRestorer
-from index.retrieval import Hit, Mode, search
+from index.retrieval import Hit, Mode, keyword_candidates, search
 from index.vectors import VectorStore, set_threads
 
 log = logging.getLogger(__name__)
+
+#: Evidence = best dense similarity + COVERAGE_WEIGHT × share of the question's words found in the best
+#: passages; calibrated with scripts/calibrate_threshold.py (dense alone separated answerable from
+#: off-corpus questions worse: 87 % answered at 0 % false answers against 94 % at 2.4 %).
+COVERAGE_WEIGHT = 0.05
+#: Further citations must be within this dense similarity of the best passage.
+CITATION_SPREAD = 0.04
 
 ProgressFn = Callable[[int, int], None]  # (done, total) passages embedded
 
@@ -72,11 +88,14 @@ class Engine:
         (self.data_dir / "files").mkdir(exist_ok=True)
         self.catalog = Catalog(self.data_dir / "catalog.sqlite3")
         self._embedder = embedder
+        self._query_embedder: Embedder | None = None
+        # Keyword search (SQLite) runs on the other core while the question is embedded.
+        self._keyword_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="nqbot-keyword")
         self._write_lock = threading.Lock()
         self._load_lock = threading.Lock()
         self._store: VectorStore | None = None
         self._restorer: DiacriticRestorer | None = None
-        self._refs: list[tuple[DocRef, int]] | None = None
+        self._keys: list[tuple[set[str], int, bool]] | None = None
         set_threads(settings.query_threads)
 
     # set-up -------------------------------------------------------------------------------------------
@@ -93,13 +112,34 @@ class Engine:
                 self._embedder.set_threads(self.settings.query_threads)
             return self._embedder
 
+    @property
+    def model_id(self) -> str:
+        """The vector space of the configured embedder (without loading it when that is known)."""
+        if self._embedder is not None:
+            return self._embedder.model_id
+        return known_model_id(self.settings.embedder) or self.embedder.model_id
+
+    @property
+    def query_embedder(self) -> Embedder:
+        """What embeds questions: the ``query_embedder`` backend when it shares the index's vector space."""
+        if self._query_embedder is None:
+            spec = self.settings.query_embedder
+            if spec and known_model_id(spec) == self.model_id:
+                with self._load_lock:
+                    if self._query_embedder is None:
+                        self._query_embedder = load_embedder(spec, self.settings.model_cache)
+            else:
+                self._query_embedder = self.embedder
+            self._query_embedder.set_threads(self.settings.query_threads)
+        return self._query_embedder
+
     def check_embedder(self) -> None:
         """Raise :class:`EmbedderMismatch` when the index was built by another embedder."""
         built_with = self.catalog.get_meta("model_id")
-        if built_with and self.catalog.stats()["chunks"] and built_with != self.embedder.model_id:
+        if built_with and built_with != self.model_id and self.catalog.stats()["chunks"]:
             raise EmbedderMismatch(
                 f"the index was built with '{built_with}' but the configured embedder is "
-                f"'{self.embedder.model_id}'; run `nqbot reindex` to rebuild it with the configured one"
+                f"'{self.model_id}'; run `nqbot reindex` to rebuild it with the configured one"
             )
 
     @property
@@ -144,9 +184,10 @@ class Engine:
         """Load the model, the vectors and the restorer now rather than on the first question."""
         self.check_embedder()
         _ = self.store, self.restorer
-        self.embedder.embed_queries(["khởi động"])
+        self.query_embedder.embed_queries(["khởi động"])
 
     def close(self) -> None:
+        self._keyword_pool.shutdown(wait=True)
         self.catalog.close()
 
     # ingest -------------------------------------------------------------------------------------------
@@ -164,7 +205,11 @@ class Engine:
         return row if row and row.active_version is not None else None
 
     def ingest_path(
-        self, path: Path, *, source_name: str | None = None, replace: bool = True,
+        self,
+        path: Path,
+        *,
+        source_name: str | None = None,
+        replace: bool = True,
         progress: ProgressFn | None = None,
     ) -> IngestReport:
         """Parse and index one file; a file that cannot be read gives a ``failed`` report, not an exception."""
@@ -173,14 +218,23 @@ class Engine:
         try:
             parsed = self.parse(path, name)
         except ExtractionError as error:
-            return IngestReport(name, "failed", error_code=error.code, error_detail=error.detail,
-                                seconds=time.perf_counter() - started)
+            return IngestReport(
+                name,
+                "failed",
+                error_code=error.code,
+                error_detail=error.detail,
+                seconds=time.perf_counter() - started,
+            )
         report = self.ingest(parsed, path=path, replace=replace, progress=progress)
         report.seconds = time.perf_counter() - started
         return report
 
     def ingest(
-        self, parsed: ParsedDocument, *, path: Path | None = None, replace: bool = True,
+        self,
+        parsed: ParsedDocument,
+        *,
+        path: Path | None = None,
+        replace: bool = True,
         progress: ProgressFn | None = None,
     ) -> IngestReport:
         same = self.catalog.active_version_with_hash(parsed.content_hash)
@@ -226,7 +280,9 @@ class Engine:
             tmp.replace(target)
         return target.name
 
-    def _commit(self, parsed: ParsedDocument, key: str, vectors: np.ndarray, stored: str | None) -> DocumentRow:
+    def _commit(
+        self, parsed: ParsedDocument, key: str, vectors: np.ndarray, stored: str | None
+    ) -> DocumentRow:
         generation = int(self.catalog.get_meta("generation") or 0) + 1
         new_path = self._vectors_path(generation)
         store = self.store.copy()
@@ -235,9 +291,15 @@ class Engine:
                 document_id = Catalog.upsert_document(db, key, parsed.identity)
                 old_ids = Catalog.deactivate(db, document_id, "superseded")
                 version_id = Catalog.add_version(
-                    db, document_id, content_hash=parsed.content_hash, source_name=parsed.source_name,
-                    stored_file=stored, method=parsed.extracted.method, warnings=parsed.warnings,
-                    identity=parsed.identity, text=parsed.extracted.text,
+                    db,
+                    document_id,
+                    content_hash=parsed.content_hash,
+                    source_name=parsed.source_name,
+                    stored_file=stored,
+                    method=parsed.extracted.method,
+                    warnings=parsed.warnings,
+                    identity=parsed.identity,
+                    text=parsed.extracted.text,
                 )
                 bodies = [index_terms(f"{c.heading}\n{c.text}") for c in parsed.chunks]
                 ids = Catalog.add_chunks(db, version_id, parsed.chunks, bodies, vectors)
@@ -262,7 +324,7 @@ class Engine:
         with self._load_lock:
             self._store = store
             self._restorer = None
-            self._refs = None
+            self._keys = None
         for stale in self.data_dir.glob("vectors-*.faiss"):
             if stale != self._vectors_path(generation):
                 stale.unlink(missing_ok=True)
@@ -296,12 +358,16 @@ class Engine:
             vectors = self._embed_passages(texts, progress)
             ids = np.array([r[0] for r in rows], dtype=np.int64)
             generation = int(self.catalog.get_meta("generation") or 0) + 1
-            store = VectorStore.from_arrays(vectors.shape[1] if len(rows) else self.embedder.dim, ids, vectors)
+            store = VectorStore.from_arrays(
+                vectors.shape[1] if len(rows) else self.embedder.dim, ids, vectors
+            )
             new_path = self._vectors_path(generation)
             try:
                 with self.catalog.transaction() as db:
-                    db.executemany("UPDATE chunks SET embedding = ? WHERE id = ?",
-                                   [(v.astype(np.float32).tobytes(), int(i)) for i, v in zip(ids, vectors, strict=True)])
+                    db.executemany(
+                        "UPDATE chunks SET embedding = ? WHERE id = ?",
+                        [(v.astype(np.float32).tobytes(), int(i)) for i, v in zip(ids, vectors, strict=True)],
+                    )
                     Catalog.set_meta(db, "generation", str(generation))
                     Catalog.set_meta(db, "model_id", self.embedder.model_id)
                     Catalog.set_meta(db, "dim", str(store.dim))
@@ -319,29 +385,30 @@ class Engine:
     def document(self, document_id: int) -> DocumentRow | None:
         return self.catalog.document(document_id)
 
-    def _doc_refs(self) -> list[tuple[DocRef, int]]:
+    def _doc_keys(self) -> list[tuple[set[str], int, bool]]:
+        """(identity match keys, document id, active) of every numbered document; cached until a write."""
         with self._load_lock:
-            if self._refs is None:
-                refs: list[tuple[DocRef, int]] = []
-                for row in self.catalog.documents(include_removed=True):
-                    if row.number:
-                        refs.extend((ref, row.id) for ref in find_mentions(row.number)[:1])
-                self._refs = refs
-            return self._refs
+            if self._keys is None:
+                self._keys = [
+                    (
+                        identity_keys(
+                            DocIdentity(number=row.number, doc_type=row.doc_type, issuer=row.issuer)
+                        ),
+                        row.id,
+                        row.active_version is not None,
+                    )
+                    for row in self.catalog.documents(include_removed=True)
+                    if row.number
+                ]
+            return self._keys
 
     def match_refs(self, mentions: Sequence[DocRef], *, include_removed: bool = False) -> list[int]:
-        """Document ids matching loose mentions ("NQ 57", "57/NQ-TW", ...)."""
+        """Document ids matching loose mentions ("NQ 57", "57/NQ-TW", ...), by the identity module's rule."""
         found: list[int] = []
-        active = {d.id for d in self.catalog.documents()}
         for mention in mentions:
-            for ref, document_id in self._doc_refs():
-                if ref.number != mention.number:
-                    continue
-                if mention.type_code and ref.type_code and fold(mention.type_code) != fold(ref.type_code):
-                    continue
-                if mention.issuer_code and ref.issuer_code and fold(mention.issuer_code) != fold(ref.issuer_code):
-                    continue
-                if (include_removed or document_id in active) and document_id not in found:
+            key = ref_key(mention)
+            for keys, document_id, active in self._doc_keys():
+                if key in keys and (active or include_removed) and document_id not in found:
                     found.append(document_id)
         return found
 
@@ -399,22 +466,40 @@ class Engine:
         return text
 
     def retrieve(
-        self, question: str, *, limit: int, mode: Mode = "hybrid", document_ids: Sequence[int] | None = None,
+        self,
+        question: str,
+        *,
+        limit: int,
+        mode: Mode = "hybrid",
+        document_ids: Sequence[int] | None = None,
     ) -> list[Hit]:
         """Ranked chunks for a question (no threshold, no quotes) — what evaluation measures."""
-        vector = None
-        if mode != "keyword":
-            vector = self.embedder.embed_queries([self.dense_query(question)])[0]
         allowed_chunks: list[int] | None = None
         allowed_versions: list[int] | None = None
         if document_ids is not None:
             allowed_versions = [
-                d.active_version for d in map(self.catalog.document, document_ids)
+                d.active_version
+                for d in map(self.catalog.document, document_ids)
                 if d is not None and d.active_version is not None
             ]
             allowed_chunks = self.catalog.chunk_ids(allowed_versions)
-        return search(self.catalog, self.store, question, vector, limit=limit, mode=mode,
-                      allowed_chunks=allowed_chunks, allowed_versions=allowed_versions)
+        keyword = None
+        if mode != "dense":
+            keyword = self._keyword_pool.submit(keyword_candidates, self.catalog, question, allowed_versions)
+        vector = None
+        if mode != "keyword":
+            vector = self.query_embedder.embed_queries([self.dense_query(question)])[0]
+        return search(
+            self.catalog,
+            self.store,
+            question,
+            vector,
+            limit=limit,
+            mode=mode,
+            allowed_chunks=allowed_chunks,
+            allowed_versions=allowed_versions,
+            keyword=keyword.result() if keyword is not None else None,
+        )
 
     def ask(
         self,
@@ -439,7 +524,11 @@ class Engine:
         k = k or self.settings.top_k
         mentions = find_mentions(question)
         named = self.match_refs(mentions)
-        unknown = [m.number + (f"-{m.type_code}" if m.type_code else "") for m in mentions] if mentions and not named else []
+        unknown = (
+            [m.number + (f"-{m.type_code}" if m.type_code else "") for m in mentions]
+            if mentions and not named
+            else []
+        )
         scope: list[int] | None = list(documents) if documents is not None else None
         if named:
             scope = [d for d in named if scope is None or d in scope] or scope
@@ -448,11 +537,14 @@ class Engine:
             hits = self._prefer(hits, question, context_document)
         chunks = self.catalog.chunks([h.chunk_id for h in hits])
         best = max((h.dense or 0.0 for h in hits[:5]), default=0.0)
-        answer = Answer(question=question, found=False, named_documents=named, unknown_mentions=unknown,
-                        evidence=best)
-        threshold = self.settings.answer_threshold
-        if best >= threshold:
-            floor = max(threshold - 0.02, best - 0.06)
+        evidence = best + COVERAGE_WEIGHT * term_coverage(question, [chunks[h.chunk_id] for h in hits[:3]
+                                                                      if h.chunk_id in chunks])
+        answer = Answer(
+            question=question, found=False, named_documents=named, unknown_mentions=unknown, evidence=evidence
+        )
+        threshold = self.settings.answer_threshold_zh if has_cjk(question) else self.settings.answer_threshold
+        if evidence >= threshold:
+            floor = best - CITATION_SPREAD
             for hit in hits:
                 if len(answer.citations) >= k:
                     break
@@ -465,7 +557,9 @@ class Engine:
             answer.found = bool(answer.citations)
         if not answer.found:
             answer.closest = self._closest(hits, chunks)
-        log.info("question answered: found=%s citations=%d best=%.3f", answer.found, len(answer.citations), best)
+        log.info(
+            "question answered: found=%s citations=%d best=%.3f", answer.found, len(answer.citations), best
+        )
         return answer
 
     def _prefer(self, hits: list[Hit], question: str, document_id: int) -> list[Hit]:
@@ -473,7 +567,9 @@ class Engine:
         merged = {h.chunk_id: h for h in hits}
         for hit in in_context:
             if (hit.dense or 0) >= max((h.dense or 0) for h in hits) - 0.05 if hits else True:
-                merged[hit.chunk_id] = Hit(hit.chunk_id, hit.score + 1.0, hit.dense, hit.keyword_rank, hit.dense_rank)
+                merged[hit.chunk_id] = Hit(
+                    hit.chunk_id, hit.score + 1.0, hit.dense, hit.keyword_rank, hit.dense_rank
+                )
         return sorted(merged.values(), key=lambda h: -h.score)
 
     def _cite(self, question: str, chunk: ChunkRow, hit: Hit) -> Citation | None:
@@ -484,15 +580,23 @@ class Engine:
         quote = chunk.text[start:end]
         offsets = (chunk.start + start, chunk.start + end)
         try:
-            verify_quote(self.catalog.version_text(chunk.version_id), quote, offsets)
+            verify_quote(self.catalog.source_slice(chunk.version_id, *offsets), quote, offsets)
         except QuoteMismatch:
             log.error("quote verification failed for chunk %d", chunk.id)
             return None
         return Citation(
-            document_id=document.id, chunk_id=chunk.id, doc_number=document.number, doc_type=document.doc_type,
-            title=document.title, date=document.date, locator=chunk.locator, quote=quote,
-            score=hit.dense or 0.0, source=document.source_name,
-            highlights=tuple((s - start, e - start) for s, e in marks), offsets=offsets,
+            document_id=document.id,
+            chunk_id=chunk.id,
+            doc_number=document.number,
+            doc_type=document.doc_type,
+            title=document.title,
+            date=document.date,
+            locator=chunk.locator,
+            quote=quote,
+            score=hit.dense or 0.0,
+            source=document.source_name,
+            highlights=tuple((s - start, e - start) for s, e in marks),
+            offsets=offsets,
         )
 
     def _closest(self, hits: list[Hit], chunks: dict[int, ChunkRow]) -> list[ClosestDocument]:

@@ -37,8 +37,10 @@ class Question:
 
 
 def load_alqac(law_path: Path, questions_path: Path) -> tuple[list[Law], list[Question]]:
-    laws = [Law(law["id"], [(a["id"], a["text"]) for a in law["articles"]])
-            for law in json.loads(law_path.read_text(encoding="utf-8"))]
+    laws = [
+        Law(law["id"], [(a["id"], a["text"]) for a in law["articles"]])
+        for law in json.loads(law_path.read_text(encoding="utf-8"))
+    ]
     questions = [
         Question(q["text"], frozenset((g["law_id"], g["article_id"]) for g in q["relevant_articles"]))
         for q in json.loads(questions_path.read_text(encoding="utf-8"))
@@ -47,8 +49,10 @@ def load_alqac(law_path: Path, questions_path: Path) -> tuple[list[Law], list[Qu
 
 
 def load_lter(passages_path: Path, questions_path: Path) -> tuple[list[Law], list[Question]]:
-    laws = [Law(law["id"], [(a["id"], a["text"]) for a in law["articles"]])
-            for law in json.loads(passages_path.read_text(encoding="utf-8"))]
+    laws = [
+        Law(law["id"], [(a["id"], a["text"]) for a in law["articles"]])
+        for law in json.loads(passages_path.read_text(encoding="utf-8"))
+    ]
     questions = [
         Question(q["statement"], frozenset((g["law_id"], g["article_id"]) for g in q["legal_passages"]))
         for q in json.loads(questions_path.read_text(encoding="utf-8"))
@@ -82,7 +86,12 @@ def metrics(ranked: list[list[tuple[str, str]]], questions: list[Question]) -> d
 
 
 def evaluate_dataset(
-    settings: Settings, embedder: Embedder, laws: list[Law], questions: list[Question], *, limit: int | None = None,
+    settings: Settings,
+    embedder: Embedder,
+    laws: list[Law],
+    questions: list[Question],
+    *,
+    limit: int | None = None,
 ) -> dict[str, dict[str, float]]:
     from index.engine import Engine  # the engine imports this package's siblings; keep the cycle lazy
 

@@ -17,11 +17,12 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 # Question words and fillers that say nothing about which passage answers (folded forms).
 _QUESTION_WORDS = frozenset(
-    """la gi nao the sao bao nhieu khong co phai hay hoac nhu thi ma vay a nhi duoc cua cac nhung mot
-    ve voi va trong cho tai theo tu den khi neu de do nay kia ay hoi xin cho biet hay cho toi toi minh
-    chung ta ban dung sai hay khong""".split()
+    (
+        "la gi nao the sao bao nhieu khong co phai hay hoac nhu thi ma vay a nhi duoc cua cac nhung mot ve voi va "
+        "trong cho tai theo tu den khi neu de do nay kia ay hoi xin biet toi minh chung ta ban dung sai"
+    ).split(" ")
 )
-_CJK_STOP = frozenset("的 了 是 在 和 与 什么 吗 呢 哪些 如何 怎么".split())
+_CJK_STOP = frozenset(["的", "了", "是", "在", "和", "与", "什么", "吗", "呢", "哪些", "如何", "怎么"])
 
 
 def _syllables(text: str) -> list[str]:
@@ -34,10 +35,7 @@ def _expand(tokens: list[str], *, with_pairs: bool, stop: frozenset[str] = froze
     previous: str | None = None
     for token in tokens:
         if _HAN.match(token):
-            if len(token) == 1:
-                grams = [token]
-            else:
-                grams = [token[i : i + 2] for i in range(len(token) - 1)]
+            grams = [token] if len(token) == 1 else [token[i : i + 2] for i in range(len(token) - 1)]
             terms.extend(g for g in grams if g not in stop)
             previous = None
             continue

@@ -10,7 +10,7 @@ from documents.chunking import split_document
 from documents.extract import extract_file
 from documents.identity import parse_identity
 from documents.model import DocIdentity, ParsedDocument
-from documents.text import canonical_tones
+from documents.text import canonical_tones, fold, has_cjk
 
 _UNSAFE_KEY = re.compile(r"[^\w.-]+")
 
@@ -19,9 +19,17 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# Issuers whose numbering restarts in every province/district: their number alone names no single document
+# (71/2025/QĐ-UBND exists in Bắc Ninh and in Hà Nội), so the issuer is part of the key.
+_LOCAL_ISSUERS = re.compile(r"[-/](?:UBND|HĐND|HDND|TU|HU|TP|QU|ĐU|DU)$")
+
+
 def doc_key(identity: DocIdentity, source_name: str) -> str:
-    """Documents are the same document when they share a number; without one, when they share a file name."""
+    """Documents are the same document when they share a number (and, for local issuers, the issuer);
+    without a number, when they share a file name."""
     if identity.number:
+        if identity.issuer and _LOCAL_ISSUERS.search(identity.number):
+            return f"{identity.number} @ {fold(identity.issuer)}"
         return identity.number
     return "file:" + _UNSAFE_KEY.sub("-", Path(source_name).stem.lower()).strip("-")
 
@@ -33,7 +41,9 @@ def prepare_file(
     name = source_name or path.name
     extracted = extract_file(path, max_bytes=max_bytes, ocr_languages=ocr_languages)
     identity = parse_identity(extracted.text, name)
-    chunks, outline = split_document(extracted.text, max_chars=max_chars)
+    if cjk_share(extracted.text) > 0.3:  # ~0.6 tokens per Han character against ~0.3 per Latin one
+        max_chars = max_chars // 2
+    chunks, outline = split_document(extracted.text, max_chars=max_chars, min_chars=min(200, max_chars // 3))
     warnings = list(extracted.warnings)
     if not identity.number:
         warnings.append("identity_not_found")
@@ -46,6 +56,12 @@ def prepare_file(
         warnings=warnings,
         content_hash=content_hash(path.read_bytes()),
     )
+
+
+def cjk_share(text: str) -> float:
+    """Share of Han characters among the letters of ``text``."""
+    letters = [ch for ch in text[:20_000] if ch.isalpha()]
+    return sum(1 for ch in letters if has_cjk(ch)) / len(letters) if letters else 0.0
 
 
 def embedding_text(title: str | None, heading: str, text: str) -> str:

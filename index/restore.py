@@ -23,9 +23,27 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _MAX_FORMS = 4
 # Question words that documents rarely contain, so the vocabulary may not know them.
 _SEED = {
-    "gi": "gì", "nao": "nào", "the": "thế", "sao": "sao", "bao": "bao", "nhieu": "nhiêu", "khong": "không",
-    "la": "là", "co": "có", "duoc": "được", "nhung": "những", "cua": "của", "ve": "về", "cho": "cho",
-    "toi": "tôi", "ai": "ai", "dau": "đâu", "khi": "khi", "phai": "phải", "lam": "làm", "nhu": "như",
+    "gi": "gì",
+    "nao": "nào",
+    "the": "thế",
+    "sao": "sao",
+    "bao": "bao",
+    "nhieu": "nhiêu",
+    "khong": "không",
+    "la": "là",
+    "co": "có",
+    "duoc": "được",
+    "nhung": "những",
+    "cua": "của",
+    "ve": "về",
+    "cho": "cho",
+    "toi": "tôi",
+    "ai": "ai",
+    "dau": "đâu",
+    "khi": "khi",
+    "phai": "phải",
+    "lam": "làm",
+    "nhu": "như",
 }
 
 
@@ -63,8 +81,10 @@ class DiacriticRestorer:
         db.executemany(
             "INSERT INTO vocabulary(folded, forms) VALUES (?, ?) "
             "ON CONFLICT(folded) DO UPDATE SET forms = excluded.forms",
-            [(key, json.dumps(dict(counter.most_common(_MAX_FORMS)), ensure_ascii=False))
-             for key, counter in counts.items()],
+            [
+                (key, json.dumps(dict(counter.most_common(_MAX_FORMS)), ensure_ascii=False))
+                for key, counter in counts.items()
+            ],
         )
 
     def _lookup(self, folded: str) -> tuple[tuple[str, int], ...]:
@@ -111,7 +131,9 @@ class DiacriticRestorer:
             if fold(form) != fold(original):
                 form = original
             elif original[:1].isupper():
-                form = form.upper() if original.isupper() and len(original) > 1 else form[:1].upper() + form[1:]
+                form = (
+                    form.upper() if original.isupper() and len(original) > 1 else form[:1].upper() + form[1:]
+                )
             out.append(text[position : match.start()])
             out.append(form)
             position = match.end()

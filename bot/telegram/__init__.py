@@ -1,0 +1,1 @@
+"""The Telegram front end (python-telegram-bot). Only this package imports ``telegram``."""

@@ -1,0 +1,181 @@
+"""Build the PTB application (handlers, rate limiter, start-up jobs) and serve it by polling or webhook."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.i18n import t
+from bot.store import BotStore
+from bot.telegram.commands_menu import publish_commands
+from bot.telegram.config import BotConfig
+from bot.telegram.followup import FollowUps
+from bot.telegram.handlers import admin, buttons, groups, members, questions, uploads
+from bot.telegram.handlers.errors import on_error
+from bot.telegram.ratelimit import RateLimiter
+from bot.telegram.services import Services, Workers
+from config.settings import Settings
+from index.engine import Engine
+
+log = logging.getLogger("bot.telegram")
+
+EXPIRE_EVERY = 600.0
+
+
+class NoTokenError(RuntimeError):
+    """``serve`` without ``NQBOT_TELEGRAM_TOKEN``."""
+
+
+class RedactToken(logging.Filter):
+    """Never let the bot token reach a log line (URLs of Bot API calls contain it)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token:
+            message = record.getMessage()
+            if self.token in message:
+                record.msg, record.args = message.replace(self.token, "<token>"), ()
+        return True
+
+
+def build_application(
+    engine: Engine,
+    *,
+    settings: Settings | None = None,
+    config: BotConfig | None = None,
+    base_url: str | None = None,
+    base_file_url: str | None = None,
+) -> Application:
+    settings = settings or engine.settings
+    if settings.telegram_token is None:
+        raise NoTokenError("NQBOT_TELEGRAM_TOKEN is not set")
+    config = config or BotConfig(data_dir=settings.data_dir, error_chat_id=settings.error_chat_id)
+    api = settings.telegram_api_url.rstrip("/")
+    store = BotStore(config.store_path, admin_ids=settings.admin_ids)
+    if store.get_setting("downloads", "") == "":  # the setting is the default; /downloads on|off overrides it
+        store.set_downloads(settings.members_may_download)
+    svc = Services(
+        engine=engine, store=store, settings=settings, config=config, workers=Workers(config.question_workers),
+        limiter=RateLimiter(config.question_limit, config.question_period), followups=FollowUps(config.followup_ttl),
+    )
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_token.get_secret_value())
+        .base_url(base_url or f"{api}/bot")
+        .base_file_url(base_file_url or f"{api}/file/bot")
+        .concurrent_updates(True)
+        .rate_limiter(AIORateLimiter(overall_max_rate=config.overall_max_rate, group_max_rate=config.group_max_rate,
+                                     max_retries=config.max_retries))
+        .connection_pool_size(64)
+        .pool_timeout(30.0)
+        .post_init(on_startup)
+        .post_shutdown(on_shutdown)
+        .build()
+    )
+    application.bot_data["services"] = svc
+    register_handlers(application)
+    return application
+
+
+def register_handlers(application: Application) -> None:
+    new = filters.UpdateType.MESSAGE  # edited messages are not asked again
+    private, groups_only = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
+    command_handlers = {
+        "start": members.cmd_start, "help": members.cmd_help, "lang": members.cmd_lang, "docs": members.cmd_docs,
+        "doc": members.cmd_doc, "ask": questions.cmd_ask,
+        "invite": admin.cmd_invite, "users": admin.cmd_users, "grant": admin.cmd_grant, "revoke": admin.cmd_revoke,
+        "remove": admin.cmd_remove, "history": admin.cmd_history, "stats": admin.cmd_stats,
+        "reindex": admin.cmd_reindex, "downloads": admin.cmd_downloads, "allowgroup": admin.cmd_allowgroup,
+        "disallowgroup": admin.cmd_disallowgroup, "groupdocs": admin.cmd_groupdocs,
+    }
+    for name, callback in command_handlers.items():
+        application.add_handler(CommandHandler(name, callback, filters=new))
+    application.add_handler(CallbackQueryHandler(buttons.on_button))
+    application.add_handler(ChatMemberHandler(groups.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_handler(MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, groups.on_new_members))
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_migrate))
+    application.add_handler(MessageHandler(new & private & (filters.Document.ALL | filters.PHOTO), uploads.on_upload))
+    application.add_handler(MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, questions.on_private_text))
+    application.add_handler(MessageHandler(new & groups_only & filters.TEXT & ~filters.COMMAND,
+                                           questions.on_group_text))
+    application.add_handler(MessageHandler(new & filters.COMMAND, members.on_unknown_command))
+    application.add_handler(MessageHandler(new & private & ~filters.StatusUpdate.ALL, members.on_private_other))
+    application.add_error_handler(on_error)
+
+
+async def on_startup(application: Application) -> None:
+    svc: Services = application.bot_data["services"]
+    me = application.bot.bot
+    svc.bot_username, svc.bot_id = me.username, me.id
+    await publish_commands(application.bot, await svc.workers.db(svc.store.admin_ids))
+    await uploads.recover_uploads(application)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(_expire_job, interval=EXPIRE_EVERY, first=EXPIRE_EVERY,
+                                            name="expire-uploads")
+    log.info("bot @%s ready: %d admins", svc.bot_username, len(svc.store.config_admins))
+
+
+async def _expire_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc: Services = context.application.bot_data["services"]
+    svc.limiter.prune()
+    svc.followups.prune()
+    await uploads.expire_uploads(context.application)
+
+
+async def on_shutdown(application: Application) -> None:
+    svc: Services = application.bot_data["services"]
+    svc.workers.shutdown()
+    svc.store.close()
+
+
+def webhook_options(settings: Settings) -> dict[str, Any] | None:
+    """Arguments for ``run_webhook``/``start_webhook`` when webhook mode is configured, else None (polling)."""
+    if not settings.webhook_url:
+        return None
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": settings.webhook_path,
+        "webhook_url": settings.webhook_url.rstrip("/") + "/" + settings.webhook_path,
+        "secret_token": settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
+    }
+
+
+def serve(engine: Engine) -> int:
+    """``nqbot serve``: run the bot until interrupted (polling, or a webhook when NQBOT_WEBHOOK_URL is set)."""
+    settings = engine.settings
+    if settings.telegram_token is None:
+        print(t("run.no_token"))
+        return 2
+    token = settings.telegram_token.get_secret_value()
+    redact = RedactToken(token)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    engine.warm_up()
+    application = build_application(engine)
+    options = webhook_options(settings)
+    if options is not None:
+        log.info("serving by webhook on %s:%d", settings.webhook_listen, settings.webhook_port)
+        application.run_webhook(**options, allowed_updates=Update.ALL_TYPES)
+    else:
+        log.info("serving by long polling")
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0

@@ -1,0 +1,213 @@
+"""The bot store (SQLite), access decisions, rate limit, follow-up context, progress throttling, addressing."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from telegram import Chat, Message, MessageEntity, User
+
+from bot.i18n import LANGUAGES, catalog
+from bot.store import BotStore
+from bot.telegram.access import Caller, resolve_caller
+from bot.telegram.followup import FollowUps
+from bot.telegram.handlers.buttons import section_chunks
+from bot.telegram.handlers.questions import addressed_question
+from bot.telegram.handlers.uploads import safe_name, upload_name
+from bot.telegram.progress import edit_due
+from bot.telegram.ratelimit import RateLimiter, Verdict
+from index.catalog import ChunkRow
+
+LOCALES = Path(__file__).resolve().parents[1] / "bot" / "locales"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> BotStore:
+    return BotStore(tmp_path / "bot.sqlite3", admin_ids=[1])
+
+
+def caller(store: BotStore, user_id: int, chat_id: int | None = None, kind: str = "private") -> Caller:
+    return resolve_caller(store, user_id=user_id, first_name="X", username=None, chat_id=chat_id or user_id,
+                          chat_kind=kind)
+
+
+def test_catalogs_have_the_same_keys() -> None:
+    keys = {lang: set(json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))) for lang in LANGUAGES}
+    assert keys["vi"] == keys["zh"] == keys["en"]
+    for lang in LANGUAGES:  # every catalog string formats with the fields the vi string uses
+        for key, text in catalog(lang).items():
+            assert set(_fields(text)) == set(_fields(catalog("vi")[key])), (lang, key)
+
+
+def _fields(text: str) -> list[str]:
+    import string
+
+    return [name.split(":")[0] for _, name, _, _ in string.Formatter().parse(text) if name]
+
+
+def test_roles_and_private_access(store: BotStore) -> None:
+    assert caller(store, 1).is_admin and caller(store, 1).may_ask
+    assert caller(store, 2).reason == "unknown"
+    store.set_role(2, "member", by=1)
+    assert caller(store, 2).may_ask
+    store.set_role(2, "revoked")
+    assert caller(store, 2).reason == "revoked"
+    store.set_role(1, "revoked")  # configured admins stay admins
+    assert caller(store, 1).is_admin
+
+
+def test_group_access_extends_to_private_chat(store: BotStore) -> None:
+    assert caller(store, 5, -100, "supergroup").reason == "group_not_allowed"
+    store.set_chat_allowed(-100, True, by=1)
+    assert caller(store, 5, -100, "supergroup").may_ask
+    assert caller(store, 5).may_ask  # seen in an allowed group
+    store.set_chat_allowed(-100, False)
+    assert caller(store, 5).reason == "unknown"
+    store.set_chat_allowed(-100, True)
+    store.set_role(5, "revoked")
+    assert caller(store, 5, -100, "supergroup").reason == "revoked"
+
+
+def test_group_settings(store: BotStore) -> None:
+    store.set_chat_allowed(-7, True)
+    store.set_chat_lang(-7, "zh")
+    store.set_chat_documents(-7, [3, 4])
+    chat = caller(store, 9, -7, "group")
+    assert chat.lang == "zh" and chat.scope == [3, 4]
+    store.set_chat_documents(-7, None)
+    assert caller(store, 9, -7, "group").scope is None
+
+
+def test_group_migration_keeps_settings(store: BotStore) -> None:
+    store.set_chat_allowed(-1, True, by=1)
+    store.set_chat_lang(-1, "en")
+    store.set_chat_documents(-1, [7])
+    store.record_group_member(-1, 5)
+    store.migrate_chat(-1, -1001)
+    chat = store.chat(-1001)
+    assert chat is not None and chat.allowed and chat.lang == "en" and chat.documents == (7,)
+    assert not store.chat(-1).allowed  # type: ignore[union-attr]
+    assert store.has_group_access(5)
+
+
+def test_invites(store: BotStore) -> None:
+    invite = store.create_invite(1, uses=2)
+    assert len(invite.code) == 10
+    assert store.redeem_invite(invite.code.lower(), 10) == "ok"
+    assert store.redeem_invite(invite.code, 10) == "already"
+    assert store.redeem_invite(invite.code, 11) == "ok"
+    assert store.redeem_invite(invite.code, 12) == "used_up"
+    assert store.redeem_invite("NOPE", 12) == "invalid"
+    expired = store.create_invite(1, ttl=timedelta(seconds=-1))
+    assert store.redeem_invite(expired.code, 12) == "expired"
+    store.set_role(13, "revoked")
+    assert store.redeem_invite(store.create_invite(1).code, 13) == "revoked"
+    assert store.role(10) == "member" and store.user(10).invited_by == 1  # type: ignore[union-attr]
+
+
+def test_questions_feedback_and_stats(store: BotStore) -> None:
+    first = store.log_question(chat_id=2, user_id=2, text="câu hỏi một", found=True, citations=3, document_id=1,
+                               millis=120)
+    second = store.log_question(chat_id=2, user_id=2, text="câu hỏi hai", found=False, citations=0,
+                                document_id=None, millis=80)
+    store.set_feedback(first, 2, 1)
+    store.set_feedback(second, 2, 1)
+    store.set_feedback(second, 2, -1)  # the last vote counts
+    assert store.feedback(second) == {2: -1}
+    report = store.stats()
+    assert report.total == 2 and report.not_found == 1 and report.not_found_rate == 0.5
+    assert (report.up_votes, report.down_votes) == (1, 1)
+    assert report.downvoted == [(second, "câu hỏi hai", False)]
+    assert report.days[0].questions == 2
+
+
+def test_state_survives_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    first = BotStore(path, admin_ids=[1])
+    first.set_role(2, "member")
+    first.set_user_lang(2, "en")
+    first.set_downloads(True)
+    upload = first.create_upload(1, 1, "a.pdf")
+    first.update_upload(upload, status="pending", path="/x/a.pdf", message_id=5)
+    first.close()
+    second = BotStore(path, admin_ids=[1])
+    assert second.role(2) == "member" and second.user(2).lang == "en"  # type: ignore[union-attr]
+    assert second.downloads_enabled
+    row = second.upload(upload)
+    assert row is not None and row.status == "pending" and row.message_id == 5
+    assert second.claim_upload(upload, "pending", "indexing")
+    assert not second.claim_upload(upload, "pending", "indexing")
+
+
+def test_find_user_and_access_notice(store: BotStore) -> None:
+    store.touch_user(4, "Hoa", "hoa_nguyen")
+    assert store.find_user("@Hoa_Nguyen").id == 4  # type: ignore[union-attr]
+    assert store.find_user("4").id == 4  # type: ignore[union-attr]
+    assert store.find_user("@nobody") is None
+    assert store.access_notice_due(4, 600)
+    assert not store.access_notice_due(4, 600)
+    assert store.access_notice_due(4, 0)
+
+
+def test_rate_limit_warns_once_per_flood() -> None:
+    now = [0.0]
+    limiter = RateLimiter(5, 30, clock=lambda: now[0])
+    verdicts = [limiter.check(1) for _ in range(8)]
+    assert verdicts == [Verdict.ALLOW] * 5 + [Verdict.WARN, Verdict.DROP, Verdict.DROP]
+    assert limiter.check(2) is Verdict.ALLOW
+    assert limiter.retry_in(1) == 30
+    now[0] = 30.0
+    assert limiter.check(1) is Verdict.ALLOW
+
+
+def test_follow_up_context_expires() -> None:
+    now = [0.0]
+    followups = FollowUps(600, clock=lambda: now[0])
+    followups.remember(1, 2, 57)
+    assert followups.context(1, 2) == 57 and followups.context(1, 3) is None
+    now[0] = 601
+    assert followups.context(1, 2) is None
+
+
+def test_progress_edits_are_throttled() -> None:
+    assert edit_due(0.1, 0.0, 25, 0, interval=1.5, step=25)
+    assert not edit_due(0.1, 0.0, 10, 0, interval=1.5, step=25)
+    assert edit_due(2.0, 0.0, 10, 0, interval=1.5, step=25)
+    assert not edit_due(5.0, 0.0, 10, 10, interval=1.5, step=25)
+
+
+def _message(text: str, entities: list[MessageEntity], reply_from: User | None = None) -> Message:
+    chat = Chat(-5, "supergroup")
+    reply = Message(1, None, chat, from_user=reply_from, text="x") if reply_from else None  # type: ignore[arg-type]
+    return Message(2, None, chat, from_user=User(7, "A", False), text=text, entities=entities,  # type: ignore[arg-type]
+                   reply_to_message=reply)
+
+
+def test_group_messages_addressed_to_the_bot() -> None:
+    bot = User(900, "Bot", True, username="nq_bot")
+    text = "😀 @nq_bot Nghị quyết 57 là gì?"
+    mention = MessageEntity(MessageEntity.MENTION, offset=3, length=7)  # UTF-16 offsets: the emoji counts 2
+    assert addressed_question(_message(text, [mention]), "nq_bot", 900) == "😀 Nghị quyết 57 là gì?"
+    assert addressed_question(_message("chào cả nhà", []), "nq_bot", 900) is None
+    other = MessageEntity(MessageEntity.MENTION, offset=0, length=6)
+    assert addressed_question(_message("@other hỏi gì", [other]), "nq_bot", 900) is None
+    assert addressed_question(_message("còn 2045?", [], reply_from=bot), "nq_bot", 900) == "còn 2045?"
+    assert addressed_question(_message("còn 2045?", [], reply_from=User(8, "B", False)), "nq_bot", 900) is None
+
+
+def test_upload_names() -> None:
+    assert upload_name("NQ 57.PDF", None, "document") == "NQ 57.PDF"
+    assert upload_name("../../etc/passwd", "text/plain", "document") == "passwd.txt"
+    assert upload_name("virus.exe", "application/x-msdownload", "document") is None
+    assert upload_name(None, "application/pdf", "document") == "document.pdf"
+    assert safe_name("a/b:c?.txt") == "b_c_.txt"
+
+
+def test_section_is_the_run_under_the_same_heading() -> None:
+    chunks = [ChunkRow(i, 1, 1, i, "", heading, 0, 0, "x" * 1000)
+              for i, heading in enumerate(["I", "II", "II", "II", "II", "III"])]
+    assert [c.id for c in section_chunks(chunks, 2)] == [1, 2, 3, 4]
+    assert [c.id for c in section_chunks(chunks, 3, max_chars=2000)] == [3, 4]
+    assert [c.id for c in section_chunks(chunks, 5)] == [5]
