@@ -1,0 +1,1 @@
+"""Telegram update handlers: thin — parse, call the core off the event loop, render."""
