@@ -124,6 +124,17 @@ async def deny(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Calle
     await reply(update, context, caller, th(key, caller.lang))
 
 
+async def member_caller(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Caller | None:
+    """The caller when they may ask here; otherwise the access notice is sent (if due) and None returned."""
+    caller = await caller_of(update, context)
+    if caller is None:
+        return None
+    if not caller.may_ask:
+        await deny(update, context, caller)
+        return None
+    return caller
+
+
 async def require_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Caller | None:
     """The caller if they are an admin; otherwise they are told (members) or get the access notice."""
     caller = await caller_of(update, context)

@@ -9,7 +9,7 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import LANGUAGES, t
 from bot.telegram.access import Caller
-from bot.telegram.handlers.common import caller_of, deny, reply
+from bot.telegram.handlers.common import caller_of, deny, member_caller, reply
 from bot.telegram.keyboards import document_keyboard, documents_keyboard, language_keyboard
 from bot.telegram.render import (
     DocFilter,
@@ -80,11 +80,8 @@ async def set_language(svc: Services, caller: Caller, code: str) -> bool:
 
 
 async def cmd_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+    caller = await member_caller(update, context)
     if caller is None:
-        return
-    if not caller.may_ask:
-        await deny(update, context, caller)
         return
     svc = services(context)
     code = (context.args[0].lower() if context.args else "")[:2]
@@ -112,11 +109,8 @@ def docs_view(svc: Services, caller: Caller, page: int, flt: DocFilter) -> tuple
 
 
 async def cmd_docs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+    caller = await member_caller(update, context)
     if caller is None:
-        return
-    if not caller.may_ask:
-        await deny(update, context, caller)
         return
     svc = services(context)
     flt = parse_doc_filter(context.args or [])
@@ -125,11 +119,8 @@ async def cmd_docs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def cmd_doc(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+    caller = await member_caller(update, context)
     if caller is None:
-        return
-    if not caller.may_ask:
-        await deny(update, context, caller)
         return
     svc = services(context)
     number = " ".join(context.args or []).strip()
@@ -150,11 +141,8 @@ async def cmd_doc(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_private_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, voice, photos from members…: say what the bot understands."""
-    caller = await caller_of(update, context)
+    caller = await member_caller(update, context)
     if caller is None:
-        return
-    if not caller.may_ask:
-        await deny(update, context, caller)
         return
     await reply(update, context, caller, th("tg.only_text", caller.lang))
 

@@ -9,7 +9,7 @@ from telegram import Message, MessageEntity, Update
 from telegram.ext import ContextTypes
 
 from bot.telegram.access import Caller
-from bot.telegram.handlers.common import caller_of, command_text, deny, reply, typing
+from bot.telegram.handlers.common import command_text, member_caller, reply, typing
 from bot.telegram.keyboards import answer_keyboard, not_found_keyboard
 from bot.telegram.ratelimit import Verdict
 from bot.telegram.render import answer_messages, question_error_html, th
@@ -49,11 +49,8 @@ def addressed_question(message: Message, bot_username: str, bot_id: int) -> str 
 
 
 async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+    caller = await member_caller(update, context)
     if caller is None:
-        return
-    if not caller.may_ask:
-        await deny(update, context, caller)
         return
     await answer(update, context, caller, command_text(update.effective_message))
 
@@ -66,21 +63,15 @@ async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     question = addressed_question(message, svc.bot_username, svc.bot_id)
     if question is None:
         return  # the bot never answers every message in a group
-    caller = await caller_of(update, context)
+    caller = await member_caller(update, context)
     if caller is None:
-        return
-    if not caller.may_ask:
-        await deny(update, context, caller)
         return
     await answer(update, context, caller, question)
 
 
 async def cmd_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    caller = await caller_of(update, context)
+    caller = await member_caller(update, context)
     if caller is None:
-        return
-    if not caller.may_ask:
-        await deny(update, context, caller)
         return
     question = command_text(update.effective_message)
     if not question:
