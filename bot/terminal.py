@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from bot.i18n import t
 from bot.render_text import answer_text
 from index.engine import Engine, QuestionError
@@ -10,6 +12,9 @@ _QUIT = {"/thoat", "/thoát", "/quit", "/exit", "/q"}
 
 
 def chat(engine: Engine) -> int:
+    root = logging.getLogger()
+    if root.level > logging.DEBUG:  # operator logs would interleave with the conversation
+        root.setLevel(logging.WARNING)
     engine.warm_up()
     print(t("chat.welcome", documents=len(engine.documents())))
     context: int | None = None
