@@ -7,6 +7,7 @@ import subprocess
 import sys
 import unicodedata
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +153,17 @@ def test_set_threads_keeps_results(embedder: Embedder) -> None:
     finally:
         if saved is not None:
             torch.set_num_threads(saved)  # type: ignore[union-attr]
+
+
+@pytest.mark.slow
+def test_concurrent_questions_get_the_same_vectors(embedder: Embedder) -> None:
+    """The bot embeds questions from several worker threads at once."""
+    questions = [f"Nghị quyết số {n} của Bộ Chính trị đặt mục tiêu gì đến năm 2030?" for n in range(12)]
+    expected = embedder.embed_queries(questions)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda q: embedder.embed_queries([q])[0], questions))
+    for want, have in zip(expected, got, strict=True):
+        assert float(np.dot(want, have)) > 0.9999
 
 
 @pytest.mark.slow
