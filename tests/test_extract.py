@@ -298,9 +298,13 @@ def word97(paragraphs: list[str], *, encrypted: bool = False) -> bytes:
     struct.pack_into("<H", fib, 0x98, 0x5D)  # cbRgFcLcb
     plc = struct.pack("<II", 0, len(text)) + struct.pack("<HIH", 0, fc_text, 0)  # CPs + one PCD (Unicode)
     clx = b"\x02" + struct.pack("<I", len(plc)) + plc
+    # An empty style sheet (STSH: cbStshi, then an STSHI declaring no styles): without one antiword reads past
+    # a one-byte buffer and crashes now and then.
+    stsh = struct.pack("<H", 18) + struct.pack("<HHHHHH", 0, 10, 0, 0, 0, 0) + b"\0" * 6
     struct.pack_into("<II", fib, 0x1A2, 0, len(clx))  # fcClx, lcbClx
+    struct.pack_into("<II", fib, 0xA2, len(clx), len(stsh))  # fcStshf, lcbStshf
     word = bytes(fib) + text.encode("utf-16-le")
-    return _ole({"WordDocument": word.ljust(4096, b"\0"), "1Table": clx.ljust(4096, b"\0")})
+    return _ole({"WordDocument": word.ljust(4096, b"\0"), "1Table": (clx + stsh).ljust(4096, b"\0")})
 
 
 @needs_antiword
