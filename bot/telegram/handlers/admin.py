@@ -11,11 +11,13 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import t
 from bot.render_text import document_label
+from bot.telegram.access import Caller
 from bot.telegram.commands_menu import publish_admin_commands, withdraw_admin_commands
 from bot.telegram.handlers.common import caller_of, deny, edit_html, reply, require_admin
 from bot.telegram.progress import ThrottledProgress
 from bot.telegram.render import esc, history_messages, stats_messages, th, users_messages
 from bot.telegram.services import services
+from index.catalog import DocumentRow
 
 log = logging.getLogger("bot.telegram.admin")
 
@@ -112,18 +114,29 @@ async def cmd_revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await reply(update, context, caller, th("tg.revoke.done", caller.lang, user=esc(args[0])))
 
 
+async def document_argument(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, usage_key: str, *,
+    include_removed: bool = False,
+) -> DocumentRow | None:
+    """The document a command names (``/remove 57-NQ/TW``); replies with usage or "not found" otherwise."""
+    svc = services(context)
+    number = " ".join(context.args or []).strip()
+    if not number:
+        await reply(update, context, caller, th(usage_key, caller.lang))
+        return None
+    document = await svc.workers.ask(svc.engine.resolve, number, include_removed=include_removed)
+    if document is None:
+        await reply(update, context, caller, th("docs.not_found", caller.lang, number=esc(number)))
+    return document
+
+
 async def cmd_remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     caller = await require_admin(update, context)
     if caller is None:
         return
     svc = services(context)
-    number = " ".join(context.args or []).strip()
-    if not number:
-        await reply(update, context, caller, th("tg.remove.usage", caller.lang))
-        return
-    document = await svc.workers.ask(svc.engine.resolve, number)
+    document = await document_argument(update, context, caller, "tg.remove.usage")
     if document is None:
-        await reply(update, context, caller, th("docs.not_found", caller.lang, number=esc(number)))
         return
     await svc.workers.index(svc.engine.remove, document.id)
     log.info("document %d removed by user=%d", document.id, caller.user_id)
@@ -135,13 +148,8 @@ async def cmd_history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if caller is None:
         return
     svc = services(context)
-    number = " ".join(context.args or []).strip()
-    if not number:
-        await reply(update, context, caller, th("tg.history.usage", caller.lang))
-        return
-    document = await svc.workers.ask(svc.engine.resolve, number, include_removed=True)
+    document = await document_argument(update, context, caller, "tg.history.usage", include_removed=True)
     if document is None:
-        await reply(update, context, caller, th("docs.not_found", caller.lang, number=esc(number)))
         return
     versions = await svc.workers.ask(svc.engine.versions, document.id)
     await reply(update, context, caller, history_messages(document, versions, caller.lang))
