@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 COVERAGE_WEIGHT = 0.05
 #: Further citations must be within this dense similarity of the best passage.
 CITATION_SPREAD = 0.04
+#: A follow-up question stays with the previous document when its passages are this close to the best.
+FOLLOW_UP_MARGIN = 0.05
 
 ProgressFn = Callable[[int, int], None]  # (done, total) passages embedded
 
@@ -563,13 +565,12 @@ class Engine:
         return answer
 
     def _prefer(self, hits: list[Hit], question: str, document_id: int) -> list[Hit]:
-        in_context = self.retrieve(question, limit=len(hits), document_ids=[document_id])
+        """A follow-up: passages of the previous answer's document go first when they are nearly as close."""
+        best = max((h.dense or 0.0 for h in hits), default=0.0)
         merged = {h.chunk_id: h for h in hits}
-        for hit in in_context:
-            if (hit.dense or 0) >= max((h.dense or 0) for h in hits) - 0.05 if hits else True:
-                merged[hit.chunk_id] = Hit(
-                    hit.chunk_id, hit.score + 1.0, hit.dense, hit.keyword_rank, hit.dense_rank
-                )
+        for hit in self.retrieve(question, limit=len(hits), document_ids=[document_id]):
+            if (hit.dense or 0.0) >= best - FOLLOW_UP_MARGIN:
+                merged[hit.chunk_id] = replace(hit, score=hit.score + 1.0)
         return sorted(merged.values(), key=lambda h: -h.score)
 
     def _cite(self, question: str, chunk: ChunkRow, hit: Hit) -> Citation | None:
