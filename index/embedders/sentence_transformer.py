@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import torch
 from sentence_transformers import SentenceTransformer
 from transformers.utils import logging as hf_logging
 
-from index.embedders.base import Progress, Vectors
+from index.embedders.base import Progress, Vectors, embed_in_slices, nfc_texts
 
 log = logging.getLogger(__name__)
 hf_logging.disable_progress_bar()  # no "Loading weights" bar in the CLI's output
@@ -20,11 +19,6 @@ hf_logging.disable_progress_bar()  # no "Loading weights" bar in the CLI's outpu
 #: Texts per progress step; each slice is one ``encode`` call (sorted by length to limit padding).
 SLICE = 64
 BATCH_SIZE = 8
-
-
-def _nfc(texts: Sequence[str]) -> list[str]:
-    # Decomposed Vietnamese (NFD) tokenises into different pieces; always embed the composed form.
-    return [unicodedata.normalize("NFC", text) for text in texts]
 
 
 def default_model_id(path_or_name: str, dim: int) -> str:
@@ -84,16 +78,8 @@ class SentenceTransformerEmbedder:
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
         """(n, dim) float32, L2-normalised, with the query prompt."""
-        return self._encode(_nfc(texts), self.query_prompt)
+        return self._encode(nfc_texts(texts), self.query_prompt)
 
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> Vectors:
         """(n, dim) float32, L2-normalised, with the passage prompt; ``progress`` after each slice."""
-        items = _nfc(texts)
-        out = np.zeros((len(items), self.dim), dtype=np.float32)
-        order = sorted(range(len(items)), key=lambda i: len(items[i]), reverse=True)
-        for start in range(0, len(order), SLICE):
-            index = order[start : start + SLICE]
-            out[index] = self._encode([items[i] for i in index], self.passage_prompt)
-            if progress is not None:
-                progress(len(index))
-        return out
+        return embed_in_slices(texts, lambda batch: self._encode(batch, self.passage_prompt), self.dim, SLICE, progress)
