@@ -12,12 +12,13 @@ import json
 import math
 import re
 import sqlite3
+import threading
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 from documents.text import canonical_tones, fold
-from index.catalog import Catalog
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _MAX_FORMS = 4
@@ -52,14 +53,20 @@ def _words(text: str) -> list[str]:
 
 
 class DiacriticRestorer:
-    def __init__(self, lookup: sqlite3.Connection | None) -> None:
-        self._db = lookup
+    """Reads the catalog's vocabulary through a connection of its own (WAL readers do not wait for the
+    catalog's lock, which the parallel keyword search holds while the question is restored and embedded)."""
+
+    def __init__(self, catalog_path: Path) -> None:
+        self._db = sqlite3.connect(f"file:{catalog_path}?mode=ro", uri=True, check_same_thread=False)
+        self._lock = threading.Lock()
         self._forms = lru_cache(maxsize=50_000)(self._lookup)
 
-    @classmethod
-    def from_catalog(cls, catalog: Catalog) -> DiacriticRestorer:
-        db = sqlite3.connect(catalog.path, check_same_thread=False)
-        return cls(db)
+    def close(self) -> None:
+        self._db.close()
+
+    def forget(self) -> None:
+        """Drop cached spellings (after an ingest changed the vocabulary)."""
+        self._forms.cache_clear()
 
     @staticmethod
     def record(db: sqlite3.Connection, texts: Iterable[str]) -> None:
@@ -88,10 +95,9 @@ class DiacriticRestorer:
         )
 
     def _lookup(self, folded: str) -> tuple[tuple[str, int], ...]:
-        if self._db is None:
-            return ()
-        row = self._db.execute("SELECT forms FROM vocabulary WHERE folded = ?", (folded,)).fetchone()
-        if not row:
+        with self._lock:
+            row = self._db.execute("SELECT forms FROM vocabulary WHERE folded = ?", (folded,)).fetchone()
+        if row is None:
             return ((_SEED[folded], 1),) if folded in _SEED else ()
         return tuple(json.loads(row[0]).items())
 
