@@ -96,7 +96,7 @@ class Engine:
         self._write_lock = threading.Lock()
         self._load_lock = threading.Lock()
         self._store: VectorStore | None = None
-        self._restorer: DiacriticRestorer | None = None
+        self.restorer = DiacriticRestorer(self.catalog.path)
         self._keys: list[tuple[set[str], int, bool]] | None = None
         set_threads(settings.query_threads)
 
@@ -175,21 +175,15 @@ class Engine:
                 stale.unlink(missing_ok=True)
         return store
 
-    @property
-    def restorer(self) -> DiacriticRestorer:
-        with self._load_lock:
-            if self._restorer is None:
-                self._restorer = DiacriticRestorer.from_catalog(self.catalog)
-            return self._restorer
-
     def warm_up(self) -> None:
-        """Load the model, the vectors and the restorer now rather than on the first question."""
+        """Load the model and the vectors now rather than on the first question."""
         self.check_embedder()
-        _ = self.store, self.restorer
+        _ = self.store
         self.query_embedder.embed_queries(["khởi động"])
 
     def close(self) -> None:
         self._keyword_pool.shutdown(wait=True)
+        self.restorer.close()
         self.catalog.close()
 
     # ingest -------------------------------------------------------------------------------------------
@@ -325,7 +319,7 @@ class Engine:
     def _swap_store(self, store: VectorStore, generation: int) -> None:
         with self._load_lock:
             self._store = store
-            self._restorer = None
+            self.restorer.forget()
             self._keys = None
         for stale in self.data_dir.glob("vectors-*.faiss"):
             if stale != self._vectors_path(generation):
@@ -467,6 +461,9 @@ class Engine:
             text = self.restorer.restore(text)
         return text
 
+    def embed_question(self, question: str) -> np.ndarray:
+        return self.query_embedder.embed_queries([self.dense_query(question)])[0]
+
     def retrieve(
         self,
         question: str,
@@ -474,8 +471,12 @@ class Engine:
         limit: int,
         mode: Mode = "hybrid",
         document_ids: Sequence[int] | None = None,
+        vector: np.ndarray | None = None,
     ) -> list[Hit]:
-        """Ranked chunks for a question (no threshold, no quotes) — what evaluation measures."""
+        """Ranked chunks for a question (no threshold, no quotes) — what evaluation measures.
+
+        ``vector`` is the question's embedding when the caller has it already (a follow-up searches twice).
+        """
         allowed_chunks: list[int] | None = None
         allowed_versions: list[int] | None = None
         if document_ids is not None:
@@ -488,9 +489,8 @@ class Engine:
         keyword = None
         if mode != "dense":
             keyword = self._keyword_pool.submit(keyword_candidates, self.catalog, question, allowed_versions)
-        vector = None
-        if mode != "keyword":
-            vector = self.query_embedder.embed_queries([self.dense_query(question)])[0]
+        if mode != "keyword" and vector is None:
+            vector = self.embed_question(question)
         return search(
             self.catalog,
             self.store,
@@ -534,9 +534,12 @@ class Engine:
         scope: list[int] | None = list(documents) if documents is not None else None
         if named:
             scope = [d for d in named if scope is None or d in scope] or scope
-        hits = self.retrieve(question, limit=max(10, k * 3), document_ids=scope)
-        if context_document is not None and not named and scope is None:
-            hits = self._prefer(hits, question, context_document)
+        limit = max(10, k * 3)
+        if context_document is not None and not named and scope is None:  # a follow-up searches twice
+            vector = self.embed_question(question)
+            hits = self._prefer(self.retrieve(question, limit=limit, vector=vector), question, vector, context_document)
+        else:
+            hits = self.retrieve(question, limit=limit, document_ids=scope)
         chunks = self.catalog.chunks([h.chunk_id for h in hits])
         best = max((h.dense or 0.0 for h in hits[:5]), default=0.0)
         evidence = best + COVERAGE_WEIGHT * term_coverage(question, [chunks[h.chunk_id] for h in hits[:3]
@@ -564,11 +567,11 @@ class Engine:
         )
         return answer
 
-    def _prefer(self, hits: list[Hit], question: str, document_id: int) -> list[Hit]:
+    def _prefer(self, hits: list[Hit], question: str, vector: np.ndarray, document_id: int) -> list[Hit]:
         """A follow-up: passages of the previous answer's document go first when they are nearly as close."""
         best = max((h.dense or 0.0 for h in hits), default=0.0)
         merged = {h.chunk_id: h for h in hits}
-        for hit in self.retrieve(question, limit=len(hits), document_ids=[document_id]):
+        for hit in self.retrieve(question, limit=len(hits), document_ids=[document_id], vector=vector):
             if (hit.dense or 0.0) >= best - FOLLOW_UP_MARGIN:
                 merged[hit.chunk_id] = replace(hit, score=hit.score + 1.0)
         return sorted(merged.values(), key=lambda h: -h.score)
