@@ -29,8 +29,6 @@ class Hit:
     chunk_id: int
     score: float  # fused score (mode-dependent scale); only the order matters
     dense: float | None  # cosine with the question, when known
-    keyword_rank: int | None
-    dense_rank: int | None
 
 
 def _normalised(ranked: Sequence[tuple[int, float]]) -> dict[int, float]:
@@ -98,10 +96,8 @@ def search(
     else:
         ranked = fuse(dense, keyword, dense_weight=dense_weight)
     dense_scores = dict(dense)
-    dense_ranks = {cid: i for i, (cid, _) in enumerate(dense)}
-    keyword_ranks = {cid: i for i, (cid, _) in enumerate(keyword)}
     top = ranked[:limit]
     missing = [cid for cid, _ in top if cid not in dense_scores]
     if missing and query_vector is not None:
         dense_scores.update(store.scores_for(query_vector, missing))
-    return [Hit(cid, score, dense_scores.get(cid), keyword_ranks.get(cid), dense_ranks.get(cid)) for cid, score in top]
+    return [Hit(cid, score, dense_scores.get(cid)) for cid, score in top]
