@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from bot.i18n import t
-from bot.render_text import answer_json, answer_text, display_date, document_line
+from bot.render_text import answer_json, answer_text, display_date, display_time, document_line
 from config.settings import Settings
 from documents.extract import SUPPORTED_SUFFIXES
 from index.embedders.base import EmbedderMismatch
@@ -172,7 +172,7 @@ def cmd_docs(engine: Engine, args: argparse.Namespace) -> int:
                     "docs.history_line",
                     version=version.version_no,
                     status=t(f"status.{version.status}"),
-                    date=version.created_at,
+                    date=display_time(version.created_at, engine.settings.zone),
                     source=version.source_name,
                     chunks=version.chunk_count,
                 )

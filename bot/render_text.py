@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from bot.i18n import t
 from index.answer import Answer, Citation
-from index.catalog import DocumentRow
+from index.rows import DocumentRow
 
 
 def display_date(iso: str | None) -> str:
@@ -13,6 +16,12 @@ def display_date(iso: str | None) -> str:
         return ""
     parts = iso.split("-")
     return "/".join(reversed(parts)) if len(parts) == 3 else iso
+
+
+def display_time(epoch: float, zone: ZoneInfo, *, minutes: bool = True) -> str:
+    """A stored timestamp (epoch seconds) in the configured zone: ``22/12/2024 14:05`` or ``22/12/2024``."""
+    moment = datetime.fromtimestamp(epoch, zone)
+    return moment.strftime("%d/%m/%Y %H:%M" if minutes else "%d/%m/%Y")
 
 
 def document_label(number: str | None, doc_type: str | None, title: str | None) -> str:

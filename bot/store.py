@@ -12,20 +12,20 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
-from index.database import Database
+from index.database import Database, Schema
+from index.database import now as _now
 
 Role = Literal["admin", "member", "none", "revoked"]
 RedeemResult = Literal["ok", "already", "invalid", "expired", "used_up", "revoked"]
 UploadStatus = Literal["parsing", "pending", "indexing", "done", "failed", "cancelled", "expired"]
 
-SCHEMA = """
+_CURRENT = """
 CREATE TABLE IF NOT EXISTS users (
     id INTEGER PRIMARY KEY,
     first_name TEXT NOT NULL DEFAULT '',
@@ -105,6 +105,9 @@ CREATE TABLE IF NOT EXISTS settings (
     value TEXT NOT NULL
 );
 """
+
+SCHEMA = Schema(version=1, create=_CURRENT)
+
 
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are sometimes typed
 
@@ -194,10 +197,6 @@ class StatsReport:
     @property
     def not_found_rate(self) -> float:
         return self.not_found / self.total if self.total else 0.0
-
-
-def _now() -> float:
-    return time.time()
 
 
 def _day(timestamp: float) -> str:

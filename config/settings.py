@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -50,6 +51,7 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(1000, ge=50, description="Longer questions are refused")
     ocr_languages: str = Field("vie+chi_sim", description="Tesseract languages for scans")
     log_level: LogLevel = Field("INFO", description="Logging level (question texts are never logged at INFO)")
+    timezone: str = Field("Asia/Ho_Chi_Minh", description="Time zone of the times nqbot shows and schedules")
 
     telegram_token: SecretStr | None = Field(None, description="Bot token from @BotFather")
     admin_ids: Annotated[list[int], NoDecode] = Field(
@@ -81,6 +83,19 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return [value]
         return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     @property
     def model_cache(self) -> Path:

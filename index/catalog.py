@@ -9,23 +9,22 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
 from documents.model import Chunk, DocIdentity, Section
-from index.database import Database
+from index.database import Database, Schema, now
+from index.rows import ChunkRow, DocumentRow, VersionRow
 
-SCHEMA = """
+_CURRENT = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents(
     id INTEGER PRIMARY KEY,
     doc_key TEXT NOT NULL UNIQUE,
     number TEXT, doc_type TEXT, issuer TEXT, date TEXT, title TEXT,
     active_version INTEGER,
-    created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+    created_at REAL NOT NULL, updated_at REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS versions(
     id INTEGER PRIMARY KEY,
@@ -39,7 +38,7 @@ CREATE TABLE IF NOT EXISTS versions(
     warnings TEXT NOT NULL DEFAULT '[]',
     identity TEXT NOT NULL,
     text TEXT NOT NULL,
-    created_at TEXT NOT NULL
+    created_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS versions_hash ON versions(content_hash);
 CREATE TABLE IF NOT EXISTS chunks(
@@ -68,57 +67,23 @@ CREATE TABLE IF NOT EXISTS vocabulary(
 """
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+#: Version 2: timestamps as epoch seconds (REAL), like the bot store, instead of ISO text.
+_TIMESTAMPS_AS_EPOCH = """
+ALTER TABLE documents RENAME COLUMN created_at TO created_iso;
+ALTER TABLE documents RENAME COLUMN updated_at TO updated_iso;
+ALTER TABLE documents ADD COLUMN created_at REAL NOT NULL DEFAULT 0;
+ALTER TABLE documents ADD COLUMN updated_at REAL NOT NULL DEFAULT 0;
+UPDATE documents SET created_at = COALESCE(unixepoch(created_iso), 0), updated_at = COALESCE(unixepoch(updated_iso), 0);
+ALTER TABLE documents DROP COLUMN created_iso;
+ALTER TABLE documents DROP COLUMN updated_iso;
+ALTER TABLE versions RENAME COLUMN created_at TO created_iso;
+ALTER TABLE versions ADD COLUMN created_at REAL NOT NULL DEFAULT 0;
+UPDATE versions SET created_at = COALESCE(unixepoch(created_iso), 0);
+ALTER TABLE versions DROP COLUMN created_iso;
+"""
 
+SCHEMA = Schema(version=2, create=_CURRENT, migrations={2: _TIMESTAMPS_AS_EPOCH})
 
-@dataclass(frozen=True)
-class DocumentRow:
-    id: int
-    doc_key: str
-    number: str | None
-    doc_type: str | None
-    issuer: str | None
-    date: str | None
-    title: str | None
-    active_version: int | None
-    chunk_count: int = 0
-    version_no: int = 0
-    source_name: str = ""
-    updated_at: str = ""
-
-    @property
-    def label(self) -> str:
-        """What a citation shows first: the number, or the title for documents without one."""
-        return self.number or self.title or self.doc_key
-
-
-@dataclass(frozen=True)
-class VersionRow:
-    id: int
-    document_id: int
-    version_no: int
-    status: str
-    content_hash: str
-    source_name: str
-    stored_file: str | None
-    method: str
-    warnings: list[str]
-    created_at: str
-    chunk_count: int
-
-
-@dataclass(frozen=True)
-class ChunkRow:
-    id: int
-    version_id: int
-    document_id: int
-    ordinal: int
-    locator: str
-    heading: str
-    start: int
-    end: int
-    text: str
 
 
 class Catalog(Database):
@@ -226,9 +191,9 @@ class Catalog(Database):
     # writes (inside a transaction) -------------------------------------------------------------------
     @staticmethod
     def upsert_document(db: sqlite3.Connection, doc_key: str, identity: DocIdentity) -> int:
-        now = _now()
+        stamp = now()
         row = db.execute("SELECT id FROM documents WHERE doc_key = ?", (doc_key,)).fetchone()
-        values = (identity.number, identity.doc_type, identity.issuer, identity.date, identity.title, now)
+        values = (identity.number, identity.doc_type, identity.issuer, identity.date, identity.title, stamp)
         if row:
             db.execute(
                 "UPDATE documents SET number=?, doc_type=?, issuer=?, date=?, title=?, updated_at=? WHERE id=?",
@@ -238,7 +203,7 @@ class Catalog(Database):
         cursor = db.execute(
             """INSERT INTO documents(doc_key, number, doc_type, issuer, date, title, updated_at, created_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            (doc_key, *values, now),
+            (doc_key, *values, stamp),
         )
         return int(cursor.lastrowid or 0)
 
@@ -272,7 +237,7 @@ class Catalog(Database):
                 json.dumps(list(warnings)),
                 json.dumps(identity.__dict__, ensure_ascii=False),
                 text,
-                _now(),
+                now(),
             ),
         )
         return int(cursor.lastrowid or 0)
@@ -324,7 +289,7 @@ class Catalog(Database):
         db.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(i,) for i in ids])
         db.execute("UPDATE versions SET status = ? WHERE id = ?", (status, version_id))
         db.execute(
-            "UPDATE documents SET active_version = NULL, updated_at = ? WHERE id = ?", (_now(), document_id)
+            "UPDATE documents SET active_version = NULL, updated_at = ? WHERE id = ?", (now(), document_id)
         )
         return ids
 
@@ -332,7 +297,7 @@ class Catalog(Database):
     def activate(db: sqlite3.Connection, document_id: int, version_id: int) -> None:
         db.execute(
             "UPDATE documents SET active_version = ?, updated_at = ? WHERE id = ?",
-            (version_id, _now(), document_id),
+            (version_id, now(), document_id),
         )
 
     # reads for retrieval ------------------------------------------------------------------------------

@@ -31,13 +31,14 @@ from index.answer import (
     term_coverage,
     verify_quote,
 )
-from index.catalog import Catalog, ChunkRow, DocumentRow, VersionRow
+from index.catalog import Catalog
 from index.embedders import known_model_id, load_embedder
 from index.embedders.base import Embedder, EmbedderMismatch
 from index.keywords import index_terms
 from index.prepare import doc_key, embedding_text, prepare_file
 from index.restore import DiacriticRestorer
 from index.retrieval import Hit, Mode, keyword_candidates, search
+from index.rows import ChunkRow, DocumentRow, VersionRow
 from index.vectors import VectorStore, set_threads
 
 log = logging.getLogger(__name__)

@@ -34,10 +34,16 @@ fi
 
 if [[ "$(id -u)" -eq 0 ]]; then
   SUDO=()
-elif command -v sudo >/dev/null 2>&1; then
-  SUDO=(sudo)
+elif command -v sudo >/dev/null 2>&1 && { sudo -n true 2>/dev/null || [[ -t 0 ]]; }; then
+  SUDO=(sudo)  # passwordless, or a terminal to ask for the password on
 else
-  echo "error: need root (or sudo) to install: ${missing[*]}" >&2
+  cat >&2 <<MSG
+error: nqbot needs these Debian packages, and installing them needs root:
+    ${missing[*]}
+Run this once as root (or ask your administrator to), then run make again:
+    apt-get install -y --no-install-recommends ${missing[*]}
+(or run make with sudo, or as root).
+MSG
   exit 1
 fi
 

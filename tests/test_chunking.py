@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import statistics
-from pathlib import Path
 
 import pytest
 
 from documents.chunking import roman_value, split_document
 from documents.model import Chunk
 from documents.text import nfc
+from tests.corpus import legal_files, party_files, party_path, read
 
 PARTY = """BAN CHẤP HÀNH TRUNG ƯƠNG
 ĐẢNG CỘNG SẢN VIỆT NAM
@@ -222,15 +222,9 @@ def test_empty_text() -> None:
     assert split_document(" \n\n ") == ([], [])
 
 
-def _corpus(shared_dir: Path) -> list[Path]:
-    party = sorted((shared_dir / "corpus" / "party").glob("*.txt"))
-    legal = sorted((shared_dir / "corpus" / "legal").glob("*.txt"))
-    return party + legal
-
-
-def test_invariants_on_all_real_documents(shared_dir: Path) -> None:
-    paths = _corpus(shared_dir)
-    texts = [nfc(p.read_text(encoding="utf-8")) for p in paths]
+def test_invariants_on_all_real_documents() -> None:
+    paths = party_files() + legal_files()
+    texts = [read(p) for p in paths]
     results = [split_document(text) for text in texts]
     sizes = []
     for path, text, (chunks, _outline) in zip(paths, texts, results, strict=True):
@@ -241,13 +235,12 @@ def test_invariants_on_all_real_documents(shared_dir: Path) -> None:
           f"max {max(sizes)}")
 
 
-def test_legal_article_chunks_start_with_dieu(shared_dir: Path) -> None:
+def test_legal_article_chunks_start_with_dieu() -> None:
     """Every chunk inside an article is located as "Điều N..." (evaluation maps chunks back to articles)."""
-    legal = shared_dir / "corpus" / "legal"
-    paths = sorted(legal.glob("luat-*.txt")) + sorted(legal.glob("nghi_dinh__*.txt"))
+    paths = [p for p in legal_files() if p.name.startswith(("luat-", "nghi_dinh__"))]
     assert len(paths) >= 10
     for path in paths:
-        text = nfc(path.read_text(encoding="utf-8"))
+        text = read(path)
         chunks, outline = split_document(text)
         regions = []  # (start, end) of each article: up to the next outline entry at the same or higher level
         for i, section in enumerate(outline):
@@ -260,8 +253,8 @@ def test_legal_article_chunks_start_with_dieu(shared_dir: Path) -> None:
                 assert re.match(r"^Điều \d+", chunk.locator), (path.name, chunk.locator)
 
 
-def test_party_documents_have_party_locators(shared_dir: Path) -> None:
-    text = nfc((shared_dir / "corpus" / "party" / "57-NQ-TW.txt").read_text(encoding="utf-8"))
+def test_party_documents_have_party_locators() -> None:
+    text = read(party_path("57-NQ-TW.txt"))
     chunks, outline = split_document(text)
     locators = [c.locator for c in chunks]
     assert locators[0] == "Phần mở đầu"

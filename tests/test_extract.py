@@ -16,6 +16,7 @@ from documents.extract import SUPPORTED_SUFFIXES, extract_file
 from documents.extract.quality import measure
 from documents.model import ExtractionError
 from documents.text import fold
+from tests.corpus import legal_files, party_files
 
 MAX = 20_000_000
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
@@ -392,9 +393,9 @@ def test_quality_score_penalises_garbage() -> None:
 # --- legacy fonts ------------------------------------------------------------------------------------
 
 
-def _real_sentences(shared_dir: Path, limit: int = 60) -> list[str]:
+def _real_sentences(limit: int = 60) -> list[str]:
     sentences: list[str] = []
-    for path in sorted((shared_dir / "corpus" / "party").glob("*.txt")):
+    for path in party_files():
         for line in path.read_text(encoding="utf-8").split("\n"):
             words = line.split()
             if 8 <= len(words) <= 60 and not any(ch in legacy_fonts.TCVN3_TO_UNICODE for ch in line):
@@ -419,8 +420,8 @@ def test_legacy_tables_are_complete() -> None:
     assert legacy_fonts.decode("®¶ng", "tcvn3", upper=True) == "ĐẢNG"
 
 
-def test_legacy_round_trip_on_real_sentences(shared_dir: Path) -> None:
-    sentences = _real_sentences(shared_dir)
+def test_legacy_round_trip_on_real_sentences() -> None:
+    sentences = _real_sentences()
     assert len(sentences) >= 5
     text = "\n".join(sentences)
     for encoding in ("tcvn3", "vni"):
@@ -432,8 +433,8 @@ def test_legacy_round_trip_on_real_sentences(shared_dir: Path) -> None:
             assert converted == text
 
 
-def test_legacy_leaves_unicode_corpus_untouched(shared_dir: Path) -> None:
-    paths = sorted((shared_dir / "corpus").glob("*/*.txt"))
+def test_legacy_leaves_unicode_corpus_untouched() -> None:
+    paths = party_files() + legal_files()
     assert paths
     converted = [p.name for p in paths if legacy_fonts.detect(p.read_text(encoding="utf-8")) is not None]
     assert converted == []

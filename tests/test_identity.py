@@ -8,9 +8,9 @@ import pytest
 
 from documents.identity import find_mentions, identity_keys, parse_identity, ref_key, ref_matches
 from documents.model import DocIdentity, DocRef
-from documents.text import nfc
+from tests.corpus import legal_files, legal_path, party_files, party_path, read
 
-# Labelled by reading each text in ../shared/corpus/party. None: the text does not state its own date
+# Labelled by reading each Party text (see tests/corpus.py). None: the text does not state its own date
 # (body-only copies); the date is then not guessed from meeting dates ("Tại phiên họp ngày ...").
 PARTY_EXPECTED: dict[str, tuple[str, str, str, str | None]] = {
     # file: (type, issuer, date, title start)
@@ -46,18 +46,13 @@ def expected_number(filename: str) -> str:
     return f"{num}-{code.replace('QD', 'QĐ')}/{issuer}"
 
 
-def _read(path: Path) -> str:
-    return nfc(path.read_text(encoding="utf-8"))
-
-
-def test_party_table_covers_every_file(shared_dir: Path) -> None:
-    files = {p.name for p in (shared_dir / "corpus" / "party").glob("*.txt")}
-    assert files == set(PARTY_EXPECTED)
+def test_party_table_covers_every_file() -> None:
+    assert {p.name for p in party_files()} == set(PARTY_EXPECTED)
 
 
 @pytest.mark.parametrize("name", sorted(PARTY_EXPECTED))
-def test_party_identity(shared_dir: Path, name: str) -> None:
-    identity = parse_identity(_read(shared_dir / "corpus" / "party" / name), name)
+def test_party_identity(name: str) -> None:
+    identity = parse_identity(read(party_path(name)), name)
     print(f"{name}: {identity}")
     doc_type, issuer, date, title = PARTY_EXPECTED[name]
     assert identity.number == expected_number(name)
@@ -67,14 +62,14 @@ def test_party_identity(shared_dir: Path, name: str) -> None:
     assert identity.title is not None and identity.title.startswith(title)
 
 
-def test_party_identity_ignores_misleading_file_name(shared_dir: Path) -> None:
+def test_party_identity_ignores_misleading_file_name() -> None:
     """The letterhead wins; the file name only fills gaps."""
-    identity = parse_identity(_read(shared_dir / "corpus" / "party" / "57-NQ-TW.txt"), "upload.txt")
+    identity = parse_identity(read(party_path("57-NQ-TW.txt")), "upload.txt")
     assert (identity.number, identity.doc_type, identity.date) == ("57-NQ/TW", "Nghị quyết", "2024-12-22")
 
 
-def test_body_only_party_document_from_first_sentence(shared_dir: Path) -> None:
-    identity = parse_identity(_read(shared_dir / "corpus" / "party" / "75-TB-TW.txt"), "thong-bao.txt")
+def test_body_only_party_document_from_first_sentence() -> None:
+    identity = parse_identity(read(party_path("75-TB-TW.txt")), "thong-bao.txt")
     assert identity.number == "75-TB/TW"
     assert identity.date == "2025-03-07"
     assert identity.issuer == "Bộ Chính trị"
@@ -101,26 +96,25 @@ LEGAL_EXPECTED = {
 
 
 @pytest.mark.parametrize("name", sorted(LEGAL_EXPECTED))
-def test_legal_identity(shared_dir: Path, name: str) -> None:
-    identity = parse_identity(_read(shared_dir / "corpus" / "legal" / name), name)
+def test_legal_identity(name: str) -> None:
+    identity = parse_identity(read(legal_path(name)), name)
     print(f"{name}: {identity}")
     assert (identity.number, identity.doc_type, identity.issuer, identity.date) == LEGAL_EXPECTED[name]
     assert identity.title
 
 
-def test_legal_titles(shared_dir: Path) -> None:
-    legal = shared_dir / "corpus" / "legal"
-    assert parse_identity(_read(legal / "luat-du-lieu.txt"), "luat-du-lieu.txt").title == "Luật Dữ liệu"
-    title = parse_identity(_read(legal / "nghi_quyet__1678-nq-ubtvqh15.txt"), "x.txt").title
+def test_legal_titles() -> None:
+    assert parse_identity(read(legal_path("luat-du-lieu.txt")), "luat-du-lieu.txt").title == "Luật Dữ liệu"
+    title = parse_identity(read(legal_path("nghi_quyet__1678-nq-ubtvqh15.txt")), "x.txt").title
     assert title == "Nghị quyết về việc sắp xếp các đơn vị hành chính cấp xã của tỉnh Nghệ An năm 2025"
-    title = parse_identity(_read(legal / "Chi_thi__010-CT-UBND-2025.txt"), "x.txt").title or ""
+    title = parse_identity(read(legal_path("Chi_thi__010-CT-UBND-2025.txt")), "x.txt").title or ""
     assert title.startswith("Chỉ thị về việc nâng cao trách nhiệm")
     assert title.endswith("trên địa bàn tỉnh Đắk Lắk")
 
 
-def test_every_shared_document_gets_a_title(shared_dir: Path) -> None:
-    paths = sorted((shared_dir / "corpus").glob("*/*.txt"))
-    identities = [parse_identity(_read(p), p.name) for p in paths]
+def test_every_real_document_gets_a_title() -> None:
+    paths = party_files() + legal_files()
+    identities = [parse_identity(read(p), p.name) for p in paths]
     assert all(i.title for i in identities)
     numbered = sum(1 for i in identities if i.number)
     print(f"{len(paths)} documents, {numbered} with a number")
@@ -169,8 +163,8 @@ def test_ascii_file_name_restores_d() -> None:
     assert parse_identity("...", "Cong_dien__217-CD-TTg-2025.txt").number == "217/CĐ-TTg"
 
 
-def test_parse_identity_reads_only_the_head_of_a_long_text(shared_dir: Path) -> None:
-    text = _read(shared_dir / "corpus" / "party" / "57-NQ-TW.txt")
+def test_parse_identity_reads_only_the_head_of_a_long_text() -> None:
+    text = read(party_path("57-NQ-TW.txt"))
     line = "\nMột dòng nội dung dài của văn bản, ngày 1/1/2025, Nghị quyết số 12-NQ/TW."
     long_text = text + line * 10_000
     identity = parse_identity(long_text, "57-NQ-TW.txt")
@@ -247,10 +241,10 @@ def test_keys_and_matching_rule() -> None:
     assert identity_keys(DocIdentity(title="no number")) == set()
 
 
-def test_stored_numbers_round_trip(shared_dir: Path) -> None:
+def test_stored_numbers_round_trip() -> None:
     """Every parsed number is itself a mention of its own document (the engine relies on this)."""
-    for path in sorted((shared_dir / "corpus").glob("*/*.txt")):
-        identity = parse_identity(_read(path), path.name)
+    for path in party_files() + legal_files():
+        identity = parse_identity(read(path), path.name)
         if identity.number:
             refs = find_mentions(identity.number)
             assert refs, identity.number

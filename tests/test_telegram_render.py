@@ -24,7 +24,7 @@ from bot.telegram.render import (
 from bot.telegram.split import TELEGRAM_LIMIT, esc, split_html, utf16_len, visible_len, visible_text
 from documents.model import Chunk, DocIdentity, Extracted, ParsedDocument, Section
 from index.answer import Answer, Citation, ClosestDocument
-from index.catalog import ChunkRow, DocumentRow
+from index.rows import ChunkRow, DocumentRow
 
 ALLOWED_TAGS = {"b", "i", "u", "s", "code", "pre", "a", "blockquote"}
 

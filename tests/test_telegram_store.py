@@ -18,7 +18,7 @@ from bot.telegram.handlers.questions import addressed_question
 from bot.telegram.handlers.uploads import safe_name, upload_name
 from bot.telegram.progress import edit_due
 from bot.telegram.ratelimit import RateLimiter, Verdict
-from index.catalog import ChunkRow
+from index.rows import ChunkRow
 
 LOCALES = Path(__file__).resolve().parents[1] / "bot" / "locales"
 

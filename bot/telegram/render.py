@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from bot.i18n import catalog, t
-from bot.render_text import display_date
+from bot.render_text import display_date, display_time
 from bot.store import StatsReport, UserRow
 from bot.telegram.split import MESSAGE_LIMIT, esc, join_blocks, split_html, visible_len
 from documents.model import ParsedDocument, Section
 from documents.text import fold
 from index.answer import Answer, Citation
-from index.catalog import ChunkRow, DocumentRow, VersionRow
+from index.rows import ChunkRow, DocumentRow, VersionRow
 
 #: Citations shown per message (an answer with more citations is sent as several messages).
 CITATIONS_PER_MESSAGE = 3
@@ -156,7 +157,7 @@ def outline_messages(document: DocumentRow, sections: Sequence[Section], lang: s
 
 
 def document_card_messages(document: DocumentRow, versions: Sequence[VersionRow], sections: Sequence[Section],
-                           lang: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+                           zone: ZoneInfo, lang: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """/doc: identity, version, outline."""
     lines = [label_html(document.number, document.title)]
     rows = [
@@ -169,7 +170,7 @@ def document_card_messages(document: DocumentRow, versions: Sequence[VersionRow]
     active = next((v for v in versions if v.id == document.active_version), None)
     if active is not None:
         lines.append(th("tg.doc.version", lang, version=active.version_no, count=len(versions),
-                        date=esc(active.created_at[:10]), chunks=active.chunk_count))
+                        date=esc(display_time(active.created_at, zone, minutes=False)), chunks=active.chunk_count))
     else:
         lines.append(th("tg.doc.removed", lang))
     if sections:
@@ -180,11 +181,12 @@ def document_card_messages(document: DocumentRow, versions: Sequence[VersionRow]
     return split_html("\n".join(lines), limit)
 
 
-def history_messages(document: DocumentRow, versions: Sequence[VersionRow], lang: str) -> list[str]:
+def history_messages(document: DocumentRow, versions: Sequence[VersionRow], lang: str, zone: ZoneInfo) -> list[str]:
     lines = [th("tg.history.header", lang), label_html(document.number, document.title), ""]
     for version in versions:
         lines.append("• " + th("docs.history_line", lang, version=version.version_no,
-                               status=esc(t(f"status.{version.status}", lang)), date=esc(version.created_at[:16]),
+                               status=esc(t(f"status.{version.status}", lang)),
+                               date=esc(display_time(version.created_at, zone)),
                                source=esc(version.source_name), chunks=version.chunk_count))
     return split_html("\n".join(lines))
 

@@ -154,7 +154,8 @@ def nqbot(fake_telegram: FakeTelegram, party_engine: Engine, tmp_path: Path) -> 
 def upload_engine(tmp_path_factory: pytest.TempPathFactory, e5_embedder: Embedder,
                   e5_model_dir: Path) -> Iterator[Engine]:
     """An engine upload tests may add documents to (starts with the user guide only)."""
-    from tests.plugins.engine import GUIDE, make_settings  # imported late: the module is also a plugin
+    from tests.corpus import GUIDE
+    from tests.plugins.engine import make_settings  # imported late: the module is also a plugin
 
     settings = make_settings(tmp_path_factory.mktemp("upload-data"), e5_model_dir.parent)
     engine = Engine(settings, embedder=e5_embedder)

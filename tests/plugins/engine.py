@@ -10,9 +10,9 @@ import pytest
 from config.settings import Settings
 from index.embedders.base import Embedder
 from index.engine import Engine
+from tests.corpus import GUIDE, party_path
 
 PARTY_SUBSET = ("57-NQ-TW.txt", "71-NQ-TW.txt", "127-KL-TW.txt", "383-QD-TW.txt")
-GUIDE = Path(__file__).resolve().parents[2] / "documents" / "samples" / "huong-dan-su-dung-nqbot.md"
 
 
 def make_settings(data_dir: Path, models_dir: Path, **overrides: object) -> Settings:
@@ -21,13 +21,13 @@ def make_settings(data_dir: Path, models_dir: Path, **overrides: object) -> Sett
 
 @pytest.fixture(scope="session")
 def party_engine(
-    tmp_path_factory: pytest.TempPathFactory, shared_dir: Path, e5_embedder: Embedder, e5_model_dir: Path
+    tmp_path_factory: pytest.TempPathFactory, e5_embedder: Embedder, e5_model_dir: Path
 ) -> Iterator[Engine]:
     """A read-only engine with four real Party documents and the bundled user guide."""
     settings = make_settings(tmp_path_factory.mktemp("party-data"), e5_model_dir.parent)
     engine = Engine(settings, embedder=e5_embedder)
     for name in PARTY_SUBSET:
-        report = engine.ingest_path(shared_dir / "corpus" / "party" / name)
+        report = engine.ingest_path(party_path(name))
         assert report.status == "added", report
     assert engine.ingest_path(GUIDE).status == "added"
     yield engine

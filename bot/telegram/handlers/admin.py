@@ -17,7 +17,7 @@ from bot.telegram.handlers.common import caller_of, deny, edit_html, reply, requ
 from bot.telegram.progress import ThrottledProgress
 from bot.telegram.render import esc, history_messages, stats_messages, th, users_messages
 from bot.telegram.services import services
-from index.catalog import DocumentRow
+from index.rows import DocumentRow
 
 log = logging.getLogger("bot.telegram.admin")
 
@@ -152,7 +152,7 @@ async def cmd_history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if document is None:
         return
     versions = await svc.workers.ask(svc.engine.versions, document.id)
-    await reply(update, context, caller, history_messages(document, versions, caller.lang))
+    await reply(update, context, caller, history_messages(document, versions, caller.lang, svc.settings.zone))
 
 
 async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

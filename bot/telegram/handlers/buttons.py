@@ -17,7 +17,7 @@ from bot.telegram.handlers.uploads import on_upload_button
 from bot.telegram.keyboards import feedback_row
 from bot.telegram.render import DocFilter, esc, outline_messages, passage_messages, th
 from bot.telegram.services import Services, services
-from index.catalog import ChunkRow, DocumentRow
+from index.rows import ChunkRow, DocumentRow
 
 log = logging.getLogger("bot.telegram.buttons")
 

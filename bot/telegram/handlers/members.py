@@ -21,7 +21,7 @@ from bot.telegram.render import (
     type_code,
 )
 from bot.telegram.services import Services, services
-from index.catalog import DocumentRow
+from index.rows import DocumentRow
 
 log = logging.getLogger("bot.telegram.members")
 
@@ -135,8 +135,9 @@ async def cmd_doc(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     versions = await svc.workers.ask(svc.engine.versions, document.id)
     sections = await svc.workers.ask(svc.engine.outline, document.id)
     downloads = caller.is_admin or await svc.workers.db(lambda: svc.store.downloads_enabled)
-    await reply(update, context, caller, document_card_messages(document, versions, sections, caller.lang),
-                keyboard=document_keyboard(document.id, caller.lang, downloads=downloads))
+    card = document_card_messages(document, versions, sections, svc.settings.zone, caller.lang)
+    keyboard = document_keyboard(document.id, caller.lang, downloads=downloads)
+    await reply(update, context, caller, card, keyboard=keyboard)
 
 
 async def on_private_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
