@@ -14,8 +14,9 @@ from bot.i18n import t
 from bot.render_text import answer_json, answer_text, display_date, display_time, document_line
 from config.settings import Settings
 from documents.extract import SUPPORTED_SUFFIXES
+from documents.text import one_line
 from index.embedders.base import EmbedderMismatch
-from index.engine import Engine, IngestReport, QuestionError
+from index.engine import Engine, IngestReport, IngestStatus, QuestionError
 
 log = logging.getLogger("nqbot")
 SAMPLES = Path(__file__).resolve().parents[1] / "documents" / "samples"
@@ -31,11 +32,10 @@ def _files(paths: Sequence[Path]) -> Iterator[Path]:
             yield path
 
 
-def _report_line(report: IngestReport) -> str:
+def _report_line(report: IngestReport, max_file_mb: int) -> str:
     status = t(f"ingest.{report.status}")
-    if report.status == "failed":
-        limit = "20"
-        return f"✗ {report.source_name}: {status} — {t(f'error.{report.error_code}', limit=limit)}"
+    if report.status == IngestStatus.FAILED:
+        return f"✗ {report.source_name}: {status} — {t(f'error.{report.error_code}', limit=max_file_mb)}"
     doc = report.document
     identity = ""
     if doc is not None:
@@ -52,20 +52,16 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     files = list(_files([Path(p) for p in args.paths]))
-    missing = [f for f in files if not f.exists()]
     started = time.perf_counter()
     counts = {"added": 0, "replaced": 0, "unchanged": 0, "failed": 0}
     chunks = 0
     with tqdm(total=len(files), unit="tệp", disable=args.quiet or not sys.stderr.isatty()) as bar:
         for path in files:
-            bar.set_postfix_str(path.name[:40])
-            if path in missing:
-                report = IngestReport(path.name, "failed", error_code="empty", error_detail="missing")
-            else:
-                report = engine.ingest_path(path, source_name=path.name)
+            bar.set_postfix_str(one_line(path.name, 40))
+            report = engine.ingest_path(path, source_name=path.name)
             counts[report.status] += 1
-            chunks += report.chunks if report.status in ("added", "replaced") else 0
-            bar.write(_report_line(report))
+            chunks += report.chunks if report.status in (IngestStatus.ADDED, IngestStatus.REPLACED) else 0
+            bar.write(_report_line(report, engine.settings.max_file_mb))
             bar.update(1)
     seconds = time.perf_counter() - started
     print(
@@ -226,7 +222,7 @@ def cmd_run(engine: Engine, args: argparse.Namespace) -> int:
     """The main job on built-in defaults: index the bundled samples, then serve (or chat without a token)."""
     for path in _files([SAMPLES]):
         report = engine.ingest_path(path, source_name=path.name)
-        print(_report_line(report))
+        print(_report_line(report, engine.settings.max_file_mb))
     if engine.settings.telegram_token is not None:
         return cmd_serve(engine, args)
     print(t("run.no_token"))

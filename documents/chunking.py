@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from documents.model import Chunk, Section
+from documents.text import SENTENCE_BREAK
 
 HEADING_SEP = " › "
 CONTINUED = " (tiếp)"
@@ -41,7 +42,6 @@ _SUB = re.compile(r"^(?P<label>\d{1,2}\.\d{1,2})(?:\.\d{1,2})?\.?(?:\s+|$)(?!\d)
 _NUM = re.compile(r"^(?P<label>\d{1,2})\.(?:\s+|$)(?P<rest>.*)$")
 _LETTER = re.compile(r"^(?P<label>[a-zđ])\)\s*(?P<rest>.*)$")
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S")
-_SENTENCE_END = re.compile(r"(?<=[.;:!?…])\s+|\n+")
 _SPACE = re.compile(r"\s+")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _LETTERS = "abcdđefghijklmnopqrstuvxy"
@@ -348,7 +348,7 @@ class _Builder:
     def split(self, start: int, end: int, budget: int) -> list[tuple[int, int]]:
         """Cut ``text[start:end]`` into near-equal spans ≤ budget at line, sentence, then space boundaries."""
         spans: list[tuple[int, int]] = []
-        cuts = [m.end() for m in _SENTENCE_END.finditer(self.text, start, end)]
+        cuts = [m.end() for m in SENTENCE_BREAK.finditer(self.text, start, end) if m.end() > start]
         pos = start
         while end - pos > budget:
             parts = -(-(end - pos) // budget)

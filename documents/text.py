@@ -27,7 +27,17 @@ _OPEN_PAIRS = frozenset({("o", "a"), ("o", "e"), ("u", "y")})
 _WORD = re.compile(r"[^\W\d_]+")
 
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ı": "i"})
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+#: Han characters (CJK Unified Ideographs, Extension A, Compatibility Ideographs): the one range table that
+#: keyword terms, chunk sizes and language checks all use.
+HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN = re.compile(f"[{HAN_RANGES}]")
+#: Where a sentence ends: after ``. ; : ! ? …`` and spaces, after Chinese ``。；！？`` (spaces optional), or at a
+#: line break. Chunking cuts there, quotes are made of such sentences, long messages are split there.
+SENTENCE_BREAK = re.compile(r"(?<=[.;:!?…])\s+|(?<=[。；！？])\s*|\n+")
+# Control characters (but tab and newline) and the bidirectional embeddings, overrides and isolates
+# (U+202A–U+202E, U+2066–U+2069) that can hide or reorder text a user typed or a file name carries.
+_CONTROLS = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def nfc(text: str) -> str:
@@ -78,7 +88,29 @@ def fold(text: str) -> str:
 
 
 def has_cjk(text: str) -> bool:
-    return bool(_CJK.search(text))
+    return bool(HAN.search(text))
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters (tab and newline kept) and without bidirectional overrides."""
+    return _CONTROLS.sub("", text)
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """A name safe to print and store: no controls or escape sequences, whitespace collapsed, at most
+    ``limit`` characters (file names from uploads and disks end up in titles and terminals)."""
+    return " ".join(strip_controls(unicodedata.normalize("NFC", text)).split())[:limit]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence or line of ``text`` (see :data:`SENTENCE_BREAK`), blank ones left out."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for match in SENTENCE_BREAK.finditer(text):
+        spans.append((position, match.start()))
+        position = match.end()
+    spans.append((position, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
 def has_vietnamese_marks(text: str) -> bool:

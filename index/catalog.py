@@ -330,8 +330,9 @@ class Catalog(Database):
         """(chunk id, bm25 score — higher is better) for active chunks matching the FTS5 expression."""
         if not match:
             return []
+        # bm25() takes per-column weights, not k1/b: FTS5 fixes k1 = 1.2 and b = 0.75 (its documentation).
         if version_ids is None:
-            sql = "SELECT rowid, -bm25(chunks_fts, 1.2, 0.75) AS s FROM chunks_fts WHERE chunks_fts MATCH ? "
+            sql = "SELECT rowid, -bm25(chunks_fts) AS s FROM chunks_fts WHERE chunks_fts MATCH ? "
             params: list[object] = [match]
         else:
             marks = ",".join("?" * len(version_ids))
@@ -342,18 +343,16 @@ class Catalog(Database):
             params = [match, *version_ids]
         sql += "ORDER BY bm25(chunks_fts) LIMIT ?"
         params.append(limit)
-        try:
-            return [(int(r[0]), float(r[1])) for r in self._query(sql, params)]
-        except sqlite3.OperationalError:
-            return []
+        return [(int(r[0]), float(r[1])) for r in self._query(sql, params)]
 
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, ChunkRow]:
+        """The chunks among ``chunk_ids`` that belong to a document's active version (never withdrawn text)."""
         if not chunk_ids:
             return {}
         marks = ",".join("?" * len(chunk_ids))
         rows = self._query(
-            f"""SELECT c.id, c.version_id, v.document_id, c.ordinal, c.locator, c.heading, c.start, c.end, c.text
-                FROM chunks c JOIN versions v ON v.id = c.version_id WHERE c.id IN ({marks})""",
+            f"""SELECT c.id, c.version_id, d.id, c.ordinal, c.locator, c.heading, c.start, c.end, c.text
+                FROM chunks c JOIN documents d ON d.active_version = c.version_id WHERE c.id IN ({marks})""",
             list(chunk_ids),
         )
         return {r["id"]: ChunkRow(*r) for r in rows}

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 
-from documents.text import fold
+from documents.text import HAN, HAN_RANGES, fold
 
-_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[^\W_]+")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_TOKEN = re.compile(f"[{HAN_RANGES}]+|[^\\W_]+")
 
 # Question words and fillers that say nothing about which passage answers (folded forms).
 _QUESTION_WORDS = frozenset(
@@ -34,7 +33,7 @@ def _expand(tokens: list[str], *, with_pairs: bool, stop: frozenset[str] = froze
     terms: list[str] = []
     previous: str | None = None
     for token in tokens:
-        if _HAN.match(token):
+        if HAN.match(token):
             grams = [token] if len(token) == 1 else [token[i : i + 2] for i in range(len(token) - 1)]
             terms.extend(g for g in grams if g not in stop)
             previous = None

@@ -7,13 +7,15 @@ fusion at every k and weighting tried (ALQAC MRR@10 0.906 against at best 0.894)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
 from index.catalog import Catalog
+from index.generations import Generations
 from index.keywords import fts_query, query_terms
 from index.vectors import VectorStore
 
@@ -101,3 +103,59 @@ def search(
     if missing and query_vector is not None:
         dense_scores.update(store.scores_for(query_vector, missing))
     return [Hit(cid, score, dense_scores.get(cid)) for cid, score in top]
+
+
+class Retriever:
+    """Ranked passages for a question over the current generation; keyword search (SQLite) runs on the other
+    core while the question is embedded."""
+
+    def __init__(
+        self, catalog: Catalog, generations: Generations, embed_question: Callable[[str], np.ndarray]
+    ) -> None:
+        self.catalog = catalog
+        self.generations = generations
+        self.embed_question = embed_question
+        self._keyword_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="nqbot-keyword")
+
+    def close(self) -> None:
+        self._keyword_pool.shutdown(wait=True)
+
+    def retrieve(
+        self,
+        question: str,
+        *,
+        limit: int,
+        mode: Mode = "hybrid",
+        document_ids: Sequence[int] | None = None,
+        vector: np.ndarray | None = None,
+    ) -> list[Hit]:
+        """Ranked chunks for a question (no threshold, no quotes) — what evaluation measures.
+
+        ``vector`` is the question's embedding when the caller has it already (a follow-up searches twice).
+        """
+        store = self.generations.vectors()
+        allowed_chunks: list[int] | None = None
+        allowed_versions: list[int] | None = None
+        if document_ids is not None:
+            allowed_versions = [
+                d.active_version
+                for d in map(self.catalog.document, document_ids)
+                if d is not None and d.active_version is not None
+            ]
+            allowed_chunks = self.catalog.chunk_ids(allowed_versions)
+        keyword = None
+        if mode != "dense":
+            keyword = self._keyword_pool.submit(keyword_candidates, self.catalog, question, allowed_versions)
+        if mode != "keyword" and vector is None:
+            vector = self.embed_question(question)
+        return search(
+            self.catalog,
+            store,
+            question,
+            vector,
+            limit=limit,
+            mode=mode,
+            allowed_chunks=allowed_chunks,
+            allowed_versions=allowed_versions,
+            keyword=keyword.result() if keyword is not None else None,
+        )

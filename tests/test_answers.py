@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.answer import QuoteMismatch, verify_quote
 from index.engine import Engine, QuestionError
+from index.quotes import QuoteMismatch, verify_quote
 from tests.corpus import DATA, party_path, read
 
 

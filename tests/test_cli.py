@@ -48,7 +48,7 @@ def test_batch_ingest_indexes_good_files_and_explains_bad_ones(
     assert "hong.pdf" in out and "hỏng" in out
     assert "rong.txt" in out and "không có nội dung" in out
     assert "mat-khau.pdf" in out and "mật khẩu" in out
-    assert "qua-lon.txt" in out and "quá lớn" in out
+    assert "qua-lon.txt" in out and "quá lớn (tối đa 1 MB)" in out  # NQBOT_MAX_FILE_MB, not a fixed 20
     assert "1 tệp đã nạp" in out and "4 lỗi" in out
 
     assert main(["--data-dir", str(cli_env), "docs", "list"]) == 0

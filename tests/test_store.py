@@ -157,10 +157,10 @@ KILLER = textwrap.dedent(
             os.kill(os.getpid(), signal.SIGKILL)
         vectors.VectorStore.save = save_then_die
     elif point == "while_embedding":
-        import index.engine as engine_module
+        from index.embedding import Embedders
         def die(*args, **kwargs):
             os.kill(os.getpid(), signal.SIGKILL)
-        engine_module.Engine._embed_passages = die
+        Embedders.embed_passages = die
     settings = Settings(data_dir=Path(data_dir), models_dir=Path(models_dir), _env_file=None)
     Engine(settings).ingest_path(Path(doc))
     """

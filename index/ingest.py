@@ -1,0 +1,179 @@
+"""Adding, replacing, removing and re-embedding documents: every change goes through one generation write
+(:mod:`index.generations`), so readers see the library before or after a change, never in between."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import numpy as np
+
+from config.settings import Settings
+from documents.model import ExtractionError, ParsedDocument
+from documents.text import one_line
+from index.catalog import Catalog
+from index.embedding import Embedders, ProgressFn
+from index.generations import Generations
+from index.keywords import index_terms
+from index.prepare import doc_key, embedding_text, prepare_file
+from index.restore import DiacriticRestorer
+from index.rows import DocumentRow
+from index.vectors import VectorStore
+
+log = logging.getLogger(__name__)
+
+
+class IngestStatus(StrEnum):
+    ADDED = "added"
+    REPLACED = "replaced"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
+
+class DocumentExists(RuntimeError):
+    """Ingest without ``replace`` of a document whose number is already indexed."""
+
+    def __init__(self, document: DocumentRow) -> None:
+        super().__init__(document.doc_key)
+        self.document = document
+
+
+@dataclass
+class IngestReport:
+    source_name: str
+    status: IngestStatus
+    document: DocumentRow | None = None
+    chunks: int = 0
+    warnings: list[str] = field(default_factory=list)
+    error_code: str | None = None
+    error_detail: str = ""
+    seconds: float = 0.0
+
+
+class Library:
+    """The write side of the engine: files in, documents out."""
+
+    def __init__(self, settings: Settings, catalog: Catalog, generations: Generations, embedders: Embedders) -> None:
+        self.settings = settings
+        self.catalog = catalog
+        self.generations = generations
+        self.embedders = embedders
+        self.files_dir = settings.data_dir / "files"
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+
+    def parse(self, path: Path, source_name: str | None = None) -> ParsedDocument:
+        """Read, identify and chunk a file (raises :class:`ExtractionError` for files that cannot be read)."""
+        return prepare_file(
+            path,
+            source_name=one_line(source_name or path.name) or "file",
+            max_bytes=self.settings.max_file_mb * 1024 * 1024,
+            ocr_languages=self.settings.ocr_languages,
+        )
+
+    def existing(self, parsed: ParsedDocument) -> DocumentRow | None:
+        """The indexed document this file would replace, if any."""
+        row = self.catalog.document_by_key(doc_key(parsed.identity, parsed.source_name))
+        return row if row and row.active_version is not None else None
+
+    def ingest_path(
+        self, path: Path, *, source_name: str | None = None, replace: bool = True, progress: ProgressFn | None = None
+    ) -> IngestReport:
+        """Parse and index one file; a file that cannot be read gives a ``failed`` report, not an exception."""
+        started = time.perf_counter()
+        name = one_line(source_name or path.name) or "file"
+        try:
+            parsed = self.parse(path, name)
+        except ExtractionError as error:
+            return IngestReport(name, IngestStatus.FAILED, error_code=error.code, error_detail=error.detail,
+                                seconds=time.perf_counter() - started)
+        report = self.ingest(parsed, path=path, replace=replace, progress=progress)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def ingest(
+        self, parsed: ParsedDocument, *, path: Path | None = None, replace: bool = True,
+        progress: ProgressFn | None = None,
+    ) -> IngestReport:
+        same = self.catalog.active_version_with_hash(parsed.content_hash)
+        if same is not None:
+            return IngestReport(parsed.source_name, IngestStatus.UNCHANGED, same, same.chunk_count, parsed.warnings)
+        if not parsed.chunks:
+            return IngestReport(parsed.source_name, IngestStatus.FAILED, error_code="empty", error_detail="no passages")
+        key = doc_key(parsed.identity, parsed.source_name)
+        previous = self.catalog.document_by_key(key)
+        replacing = previous is not None and previous.active_version is not None
+        if replacing and not replace:
+            assert previous is not None
+            raise DocumentExists(previous)
+        self.embedders.check()
+        texts = [embedding_text(parsed.identity.title, c.heading, c.text) for c in parsed.chunks]
+        vectors = self.embedders.embed_passages(texts, progress)
+        stored = self._store_original(path, parsed) if path is not None else None
+        document_id = self._commit(parsed, key, vectors, stored)
+        document = self.catalog.document(document_id)
+        status = IngestStatus.REPLACED if replacing else IngestStatus.ADDED
+        log.info("indexed document %d (%s): %d chunks", document_id, status, len(parsed.chunks))
+        return IngestReport(parsed.source_name, status, document, len(parsed.chunks), parsed.warnings)
+
+    def _store_original(self, path: Path, parsed: ParsedDocument) -> str:
+        target = self.files_dir / f"{parsed.content_hash}{path.suffix.lower()}"
+        if not target.exists():
+            tmp = target.with_name(target.name + ".tmp")
+            shutil.copyfile(path, tmp)
+            tmp.replace(target)
+        return target.name
+
+    def _commit(self, parsed: ParsedDocument, key: str, vectors: np.ndarray, stored: str | None) -> int:
+        with self.generations.write(model_id=self.embedders.model_id) as change:
+            db = change.db
+            document_id = Catalog.upsert_document(db, key, parsed.identity)
+            old_ids = Catalog.deactivate(db, document_id, "superseded")
+            version_id = Catalog.add_version(
+                db, document_id, content_hash=parsed.content_hash, source_name=parsed.source_name,
+                stored_file=stored, method=parsed.extracted.method, warnings=parsed.warnings,
+                identity=parsed.identity, text=parsed.extracted.text,
+            )
+            bodies = [index_terms(f"{c.heading}\n{c.text}") for c in parsed.chunks]
+            ids = Catalog.add_chunks(db, version_id, parsed.chunks, bodies, vectors)
+            Catalog.add_outline(db, version_id, parsed.outline)
+            Catalog.activate(db, document_id, version_id)
+            DiacriticRestorer.record(db, [c.text for c in parsed.chunks])
+            change.store.remove(old_ids)
+            change.store.add(np.array(ids, dtype=np.int64), vectors)
+        return document_id
+
+    def remove(self, document_id: int) -> bool:
+        """Take a document out of search (its versions stay as history); False when it was not in search."""
+        removed = False
+        with self.generations.write(model_id=self.embedders.model_id) as change:
+            ids = Catalog.deactivate(change.db, document_id, "removed")
+            if ids:
+                change.store.remove(ids)
+                removed = True
+            else:
+                change.abandon()
+        if removed:
+            log.info("removed document %d", document_id)
+        return removed
+
+    def reindex(self, progress: ProgressFn | None = None) -> int:
+        """Re-embed every active passage with the configured embedder; returns the passage count."""
+        rows = self.catalog.active_chunk_texts()
+        texts = [embedding_text(title, heading, text) for _, heading, text, title in rows]
+        vectors = self.embedders.embed_passages(texts, progress)
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        dim = vectors.shape[1] if len(rows) else self.embedders.passages.dim
+        fresh = VectorStore.from_arrays(dim, ids, vectors)
+        with self.generations.write(model_id=self.embedders.model_id, fresh=fresh) as change:
+            if sorted(r[0] for r in change.db.execute(
+                    "SELECT c.id FROM chunks c JOIN documents d ON d.active_version = c.version_id")) != list(ids):
+                raise RuntimeError("the library changed while re-embedding; run reindex again")
+            change.db.executemany(
+                "UPDATE chunks SET embedding = ? WHERE id = ?",
+                [(v.astype(np.float32).tobytes(), int(i)) for i, v in zip(ids, vectors, strict=True)],
+            )
+        return len(rows)

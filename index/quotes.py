@@ -1,0 +1,94 @@
+"""Verbatim quotes: pick the sentences of a passage that answer, cut a window around them, verify it.
+
+Pure functions of text: nothing here reads the index. A quote is shown only after :func:`verify_quote` found
+it to be exactly the stored source text at its offsets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from documents.text import sentence_spans
+from index.keywords import query_terms
+
+MAX_QUOTE_CHARS = 600
+MAX_HIGHLIGHTS = 2
+
+
+class ChunkLike(Protocol):
+    @property
+    def heading(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+
+class QuoteMismatch(RuntimeError):
+    """A quote that is not an exact substring of the stored source text (never shown)."""
+
+
+def term_coverage(question: str, passages: Sequence[ChunkLike]) -> float:
+    """Largest share of the question's content words (folded, no numbers) found in one of ``passages``."""
+    terms = {term for term in query_terms(question) if not term.isdigit()}
+    if not terms:
+        return 0.0
+    best = 0.0
+    for passage in passages:
+        words = set(query_terms(f"{passage.heading} {passage.text}", drop_question_words=False))
+        best = max(best, len(terms & words) / len(terms))
+    return best
+
+
+def _overlap(terms: set[str], sentence: str) -> float:
+    words = set(query_terms(sentence, drop_question_words=False))
+    if not words:
+        return 0.0
+    hits = terms & words
+    return len(hits) + 0.5 * sum(1 for t in hits if not t.isdigit() and len(t) > 6)
+
+
+def select_quote(
+    question: str, text: str, max_chars: int = MAX_QUOTE_CHARS
+) -> tuple[int, int, list[tuple[int, int]]]:
+    """The window of ``text`` to quote and the answering sentences inside it (all relative to ``text``).
+
+    Sentences are scored by the question's keyword terms (diacritic-free, so typed-without-marks questions
+    work too); the best sentence anchors a window that grows over neighbours up to ``max_chars``.
+    """
+    spans = sentence_spans(text)
+    if not spans:
+        return 0, 0, []
+    terms = set(query_terms(question))
+    scores = [_overlap(terms, text[s:e]) for s, e in spans]
+    best = max(range(len(spans)), key=lambda i: scores[i])
+    if scores[best] == 0:
+        best = 0
+    lo = hi = best
+    while True:
+        grown = False
+        for candidate in (hi + 1, lo - 1):
+            if 0 <= candidate < len(spans):
+                start = spans[min(lo, candidate)][0]
+                end = spans[max(hi, candidate)][1]
+                if end - start <= max_chars:
+                    lo, hi = min(lo, candidate), max(hi, candidate)
+                    grown = True
+        if not grown:
+            break
+    start, end = spans[lo][0], spans[hi][1]
+    if end - start > max_chars:  # one very long sentence: cut at a word boundary
+        cut = text.rfind(" ", start, start + max_chars)
+        end = cut if cut > start else start + max_chars
+    # Highlight the sentences that carry the answer: the best one and at most one more nearly as good.
+    threshold = max(scores[best] * 0.75, 2.0)
+    inside = [i for i in range(lo, hi + 1) if spans[i][0] < end and scores[i] >= threshold]
+    chosen = sorted(sorted(inside, key=lambda i: -scores[i])[:MAX_HIGHLIGHTS])
+    marks = [(spans[i][0], min(spans[i][1], end)) for i in chosen]
+    return start, end, marks
+
+
+def verify_quote(stored: str | None, quote: str, offsets: tuple[int, int]) -> None:
+    """Raise :class:`QuoteMismatch` unless ``quote`` is exactly ``stored``, the source text at ``offsets``."""
+    if not quote or stored != quote:
+        raise QuoteMismatch(f"quote at {offsets[0]}:{offsets[1]} does not match the stored source")
