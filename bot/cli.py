@@ -286,7 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings(**overrides)  # type: ignore[arg-type]
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if settings.log_level != "DEBUG":
-        for noisy in ("httpx", "sentence_transformers", "transformers", "jieba", "pdfminer"):
+        for noisy in ("httpx", "sentence_transformers", "transformers", "pdfminer"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
     engine = Engine(settings)
     try:

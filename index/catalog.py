@@ -86,6 +86,10 @@ SCHEMA = Schema(version=2, create=_CURRENT, migrations={2: _TIMESTAMPS_AS_EPOCH}
 
 
 
+#: A term is too common to search for only when it is in more passages than this (and than the share given).
+MIN_COMMON_PASSAGES = 200
+
+
 class Catalog(Database):
     """The catalog database (thread-safe: one connection serialised by a lock)."""
 
@@ -317,7 +321,8 @@ class Catalog(Database):
         """
         if not terms:
             return []
-        limit = max_share * self._indexed_passages()
+        # Only a large index needs the saving; in a small one "common" terms are just the few passages' words.
+        limit = max(max_share * self._indexed_passages(), MIN_COMMON_PASSAGES)
         marks = ",".join("?" * len(terms))
         frequency = {r[0]: r[1] for r in self._query(f"SELECT term, doc FROM chunks_vocab WHERE term IN ({marks})",
                                                        list(terms))}

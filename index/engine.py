@@ -48,6 +48,7 @@ class Engine:
         self.library = Library(settings, self.catalog, self.generations, self.embedders)
         self.answerer = Answerer(settings, self.catalog, self.retriever, self.lookup, self.embedders.embed_question)
         set_threads(settings.query_threads)
+        self.library.upgrade_keywords()
 
     def _library_changed(self) -> None:
         """A new generation (written here or by another process): drop what was derived from the old one."""

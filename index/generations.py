@@ -103,11 +103,12 @@ class Generations:
         return store
 
     @contextmanager
-    def write(self, *, model_id: str, fresh: VectorStore | None = None) -> Iterator[Change]:
+    def write(self, *, model_id: str | None = None, fresh: VectorStore | None = None) -> Iterator[Change]:
         """One atomic change of catalog and vectors (see the module docstring).
 
         The body changes ``change.db`` and ``change.store`` (a copy of the committed vectors, or ``fresh``
-        when given); ``change.abandon()`` rolls everything back and keeps the current generation.
+        when given); ``change.abandon()`` rolls everything back and keeps the current generation. ``model_id``
+        is recorded when the change embedded passages (with that model).
         """
         new_path: Path | None = None
         with self._write_lock:
@@ -122,7 +123,8 @@ class Generations:
                     if change.abandoned:
                         raise _Abandoned
                     Catalog.set_meta(db, "generation", str(change.generation))
-                    Catalog.set_meta(db, "model_id", model_id)
+                    if model_id is not None:
+                        Catalog.set_meta(db, "model_id", model_id)
                     Catalog.set_meta(db, "dim", str(change.store.dim))
                     change.store.save(new_path)  # renamed into place before the catalog commits
             except _Abandoned:

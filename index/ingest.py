@@ -18,7 +18,7 @@ from documents.text import one_line
 from index.catalog import Catalog
 from index.embedding import Embedders, ProgressFn
 from index.generations import Generations
-from index.keywords import index_terms
+from index.keywords import TERMS_VERSION, index_terms
 from index.prepare import doc_key, embedding_text, prepare_file
 from index.restore import DiacriticRestorer
 from index.rows import DocumentRow
@@ -149,7 +149,7 @@ class Library:
     def remove(self, document_id: int) -> bool:
         """Take a document out of search (its versions stay as history); False when it was not in search."""
         removed = False
-        with self.generations.write(model_id=self.embedders.model_id) as change:
+        with self.generations.write() as change:
             ids = Catalog.deactivate(change.db, document_id, "removed")
             if ids:
                 change.store.remove(ids)
@@ -159,6 +159,24 @@ class Library:
         if removed:
             log.info("removed document %d", document_id)
         return removed
+
+    def upgrade_keywords(self) -> int:
+        """Rebuild the keyword index when it was built by another version of :func:`index_terms`; returns the
+        passages re-indexed (0 when it was current)."""
+        if self.catalog.get_meta("terms_version") == TERMS_VERSION:
+            return 0
+        count = 0
+        with self.generations.write() as change:
+            rows = change.db.execute(
+                "SELECT c.id, c.heading, c.text FROM chunks c JOIN documents d ON d.active_version = c.version_id"
+            ).fetchall()
+            change.db.execute("DELETE FROM chunks_fts")
+            change.db.executemany("INSERT INTO chunks_fts(rowid, body) VALUES (?, ?)",
+                                  [(r[0], index_terms(f"{r[1]}\n{r[2]}")) for r in rows])
+            Catalog.set_meta(change.db, "terms_version", TERMS_VERSION)
+            count = len(rows)
+        log.info("keyword index rebuilt for terms version %s: %d passages", TERMS_VERSION, count)
+        return count
 
     def reindex(self, progress: ProgressFn | None = None) -> int:
         """Re-embed every active passage with the configured embedder; returns the passage count."""

@@ -12,7 +12,13 @@ import re
 
 from documents.text import HAN, HAN_RANGES, fold
 
-_TOKEN = re.compile(f"[{HAN_RANGES}]+|[^\\W_]+")
+#: Changes whenever :func:`index_terms` would produce other terms for the same text: a catalog indexed with
+#: another version has its keyword index rebuilt when it is opened (``Library.upgrade_keywords``).
+#: 2: digits and Latin letters next to Han characters are separate terms ("57号决议" → "57", "号决", "决议").
+TERMS_VERSION = "2"
+
+# A run of Han characters, or a run of other letters and digits (Han excluded, so "57号决议" is "57" + "号决议").
+_TOKEN = re.compile(f"[{HAN_RANGES}]+|[^\\W_{HAN_RANGES}]+")
 
 # Question words and fillers that say nothing about which passage answers (folded forms).
 _QUESTION_WORDS = frozenset(
