@@ -1,8 +1,8 @@
 """In-process ``ask`` latency over ≥ 200 questions on the full shared corpus, plus peak RSS.
 
-    .venv/bin/python scripts/bench_ask.py [--data-dir DIR]
+    .venv/bin/python scripts/bench_ask.py [--data-dir DIR] [--shared ../shared]
 
-Indexes ../shared/corpus/party and ../shared/corpus/legal into DIR first if DIR is empty (or use
+Indexes SHARED/corpus/party and SHARED/corpus/legal into DIR first if DIR is empty (or use
 ``nqbot --data-dir DIR ingest ...`` beforehand). Prints p50/p95/p99 latency with the model loaded
 (start-up excluded), answered/not-found counts, and peak RSS.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchmark_questions import SHARED, legal_questions, negatives, positives, without_marks  # noqa: E402
+from benchmark_questions import add_shared_argument, legal_questions, negatives, positives, without_marks  # noqa: E402
 
 from config.settings import Settings  # noqa: E402
 from index.engine import Engine  # noqa: E402
@@ -28,11 +28,12 @@ from index.engine import Engine  # noqa: E402
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
+    add_shared_argument(parser)
     args = parser.parse_args()
     engine = Engine(Settings(data_dir=args.data_dir))
     if not engine.documents():
         for folder in ("party", "legal"):
-            for path in sorted((SHARED / "corpus" / folder).glob("*.txt")):
+            for path in sorted((args.shared / "corpus" / folder).glob("*.txt")):
                 engine.ingest_path(path)
     started = time.perf_counter()
     engine.warm_up()
@@ -45,7 +46,7 @@ def main() -> int:
         "members' questions": [q for q, _ in pos],
         "the same without diacritics": [q for q, _ in without_marks(pos)],
         "off-corpus questions": negatives(),
-        "ALQAC/LTER legal statements": legal_questions(),
+        "ALQAC/LTER legal statements": legal_questions(args.shared),
     }
     timings: list[float] = []
     found = 0

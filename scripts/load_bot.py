@@ -4,7 +4,7 @@
 
 The fake Bot API server and the simulated members run in this process; the bot runs in a child process
 (``--serve-bot``), as in production: the real application with its polling loop, AIORateLimiter and thread
-pools, on a temporary data dir with a few Party documents from ../shared/corpus/party ingested. Each member
+pools, on a temporary data dir with a few Party documents (bundled samples and test data) ingested. Each member
 asks varied Vietnamese questions (some typed without diacritics), waits for the answer, and paces itself
 under the bot's per-user limit (5 questions / 30 s) so every question is answered.
 
@@ -37,7 +37,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 
-from benchmark_questions import SHARED, negatives, positives, without_marks  # noqa: E402
+from benchmark_questions import PARTY_TEXTS, negatives, positives, without_marks  # noqa: E402
 
 DOCUMENTS = ("57-NQ-TW.txt", "71-NQ-TW.txt", "66-NQ-TW.txt", "127-KL-TW.txt")
 ADMIN_ID = 1001
@@ -71,7 +71,7 @@ def serve_bot(args: argparse.Namespace) -> int:
     engine = Engine(settings)
     started = time.perf_counter()
     for name in DOCUMENTS:
-        report = engine.ingest_path(SHARED / "corpus" / "party" / name)
+        report = engine.ingest_path(PARTY_TEXTS[name])
         print(f"ingested {name}: {report.status}, {report.chunks} passages", flush=True)
     engine.warm_up()
     bot_settings = settings.model_copy(update={"telegram_token": SecretStr(TOKEN), "admin_ids": [ADMIN_ID]})

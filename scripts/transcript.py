@@ -23,7 +23,7 @@ from config.settings import Settings  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from tests.fake_telegram import FakeTelegram  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "corpus" / "party"
+SAMPLES = ROOT / "documents" / "samples"
 out: list[str] = []
 seen: dict[tuple[int, int], str] = {}
 
@@ -55,9 +55,8 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="nqbot-transcript-"))
     settings = Settings(data_dir=tmp / "data", models_dir=ROOT / "data" / "models", _env_file=None)  # type: ignore[call-arg]
     engine = Engine(settings)
-    for name in ("57-NQ-TW.txt", "71-NQ-TW.txt"):
-        engine.ingest_path(SHARED / name)
-    engine.ingest_path(ROOT / "documents" / "samples" / "huong-dan-su-dung-nqbot.md")
+    for name in ("57-NQ-TW.txt", "71-NQ-TW.txt", "huong-dan-su-dung-nqbot.md"):
+        engine.ingest_path(SAMPLES / name)
     engine.warm_up()
     fake = FakeTelegram()
     fake.start()

@@ -15,6 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchmark_questions import add_shared_argument  # noqa: E402
 
 from config.settings import Settings  # noqa: E402
 from documents.text import fold  # noqa: E402
@@ -22,7 +25,6 @@ from index.engine import Engine  # noqa: E402
 from index.evaluation import _ARTICLE, law_document, load_alqac, load_lter, metrics  # noqa: E402
 from index.keywords import fts_query, query_terms  # noqa: E402
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 Ranked = list[tuple[int, float]]
 
 
@@ -60,11 +62,13 @@ def main() -> int:
     parser.add_argument("--fold", action="store_true", help="ask the questions without diacritics")
     parser.add_argument("--max-term-share", type=float, default=1.0, help="drop keyword terms above this df share")
     parser.add_argument("--no-restore", action="store_true", help="do not restore diacritics for the dense query")
+    add_shared_argument(parser)
     args = parser.parse_args()
+    shared = args.shared
     if args.dataset == "alqac":
-        laws, questions = load_alqac(SHARED / "eval/alqac2023/law.json", SHARED / "eval/alqac2023/train.json")
+        laws, questions = load_alqac(shared / "eval/alqac2023/law.json", shared / "eval/alqac2023/train.json")
     else:
-        laws, questions = load_lter(SHARED / "eval/lter/legal_passages.json", SHARED / "eval/lter/train.json")
+        laws, questions = load_lter(shared / "eval/lter/legal_passages.json", shared / "eval/lter/train.json")
     data_dir = args.index_dir / args.dataset
     engine = Engine(Settings(data_dir=data_dir, models_dir=Path("data/models")))
     if not engine.documents():
