@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from documents.identity.numbers import NUMBER_RE, number_key
@@ -17,10 +18,14 @@ _ANY = re.compile(rf"ngày\s+(?:{_NUMERIC}|{_TEXT})", re.IGNORECASE)
 
 
 def iso(day: str, month: str, year: str) -> str | None:
+    """``yyyy-mm-dd`` of a real calendar date in 1900-2100, else None (``31/02`` is no date)."""
     d, m, y = int(day), int(month), int(year)
-    if 1 <= d <= 31 and 1 <= m <= 12 and 1900 <= y <= 2100:
-        return f"{y:04d}-{m:02d}-{d:02d}"
-    return None
+    if not 1900 <= y <= 2100:
+        return None
+    try:
+        return datetime.date(y, m, d).isoformat()
+    except ValueError:
+        return None
 
 
 def _iso_of(match: re.Match[str]) -> str | None:
