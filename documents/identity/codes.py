@@ -157,10 +157,9 @@ LEGISLATURES: tuple[str, ...] = tuple(sorted((i.code for i in ISSUERS if i.legis
 ISSUER_NAMES: frozenset[str] = frozenset(fold(i.name) for i in ISSUERS)
 
 # key → canonical spelling, for the codes whose key lost a Đ or their case ("QD" → "QĐ", "TTG" → "TTg")
-_CANONICAL: dict[str, str] = {
-    key: code for key, code in [(t.key, t.code) for t in DOC_TYPES] + [(i.key, i.code) for i in ISSUERS]
-    if key != code
-}
+_CANONICAL: dict[str, str] = (
+    {t.key: t.code for t in DOC_TYPES if t.key != t.code} | {i.key: i.code for i in ISSUERS if i.key != i.code}
+)
 _BY_NAME: dict[str, DocType] = {fold(name): row for row in DOC_TYPES for name in row.names}
 
 

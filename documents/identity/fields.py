@@ -39,16 +39,14 @@ class Number:
 
     @property
     def party(self) -> bool:
-        return bool(self.issuer_code) and is_party_issuer(self.issuer_code or "")
+        return self.issuer_code is not None and is_party_issuer(self.issuer_code)
 
 
 def _number(head: Head) -> Number:
-    if head.number_line is not None:
-        parts = head.number_line.parts
-        return Number(format_number(parts), parts.type_code, parts.issuer)
-    if head.mention is not None:
-        parts = head.mention.parts
-        return Number(format_number(parts), parts.type_code, parts.issuer)
+    """The letterhead's number, else the self mention's, else the file name's (as the text spells it)."""
+    written = head.number_line.parts if head.number_line else head.mention.parts if head.mention else None
+    if written is not None:
+        return Number(format_number(written), written.type_code, written.issuer)
     if head.file_number is None:
         return Number()
     type_code, issuer_code = "", None
@@ -63,6 +61,7 @@ def _number(head: Head) -> Number:
 
 
 def _doc_type(head: Head, number: Number) -> str | None:
+    """From the number's type code (a shared code read with the title line), else the title line, else the file."""
     title_type = head.title_type
     doc_type: str | None = None
     if number.type_code:
@@ -77,6 +76,7 @@ def _doc_type(head: Head, number: Number) -> str | None:
 
 
 def _issuer(head: Head, number: Number) -> str | None:
+    """The letterhead's body (which central body for ``/TW``), else the self mention's, else the issuer code's."""
     issuer = head.letterhead_issuer
     if number.issuer_code and code_key(number.issuer_code) == "TW" and issuer in (None, "Ban Chấp hành Trung ương"):
         issuer = central_body(head.head, head.tail, head.text, head.subject) or issuer or PARTY_ISSUERS["TW"]
@@ -88,6 +88,7 @@ def _issuer(head: Head, number: Number) -> str | None:
 
 
 def _date(head: Head, number: Number) -> str | None:
+    """The letterhead's date line, else the self mention's date, else a date written next to the number."""
     below = head.type_line.start + _DATE_AFTER_TYPE_LINE if head.type_line else None
     date = letterhead_date(head.head, below)
     if date is None and head.mention is not None and head.mention.date:
@@ -98,6 +99,7 @@ def _date(head: Head, number: Number) -> str | None:
 
 
 def _title(head: Head, number: Number, doc_type: str | None) -> str:
+    """Type and subject of the title lines, else of the self mention, else type and number, else the file name."""
     if head.subject:
         return readable_title(doc_type, head.title_type, head.subject)
     if head.mention is not None:

@@ -67,7 +67,7 @@ class Head:
 
 
 def _self_mention(head: str, number: str | None) -> SelfMention | None:
-    """The first self mention of ``number``, or without a known number the first one after a marker."""
+    """The first mention of ``number`` (else the first after a marker such as "đã ký") that is not a question."""
     for match in _SELF_MENTION.finditer(head):
         parts = number_parts(match, "m")
         if number is not None and number_key(format_number(parts)) != number_key(number):
@@ -82,6 +82,7 @@ def _self_mention(head: str, number: str | None) -> SelfMention | None:
 
 
 def read_head(text: str, filename: str) -> Head:
+    """Read the letterhead, title, self mention and file name of a document once."""
     head = text[:HEAD_CHARS]
     file_number, file_type = from_filename(filename)
     numbered = number_line(head)
