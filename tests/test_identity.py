@@ -249,3 +249,28 @@ def test_stored_numbers_round_trip() -> None:
             refs = find_mentions(identity.number)
             assert refs, identity.number
             assert ref_matches(refs[0], identity), identity.number
+
+
+# --- dates ---------------------------------------------------------------------------------------------
+LETTERHEAD_DATED = "BỘ CHÍNH TRỊ\nSố 12-NQ/TW\nHà Nội, ngày {day} tháng {month} năm {year}\nNGHỊ QUYẾT\nVỀ MỘT VẤN ĐỀ\n"
+MENTION_DATED = "Bộ Chính trị đã ký Nghị quyết số 12-NQ/TW ngày {day}/{month}/{year} của Bộ Chính trị về một vấn đề.\n"
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year", "expected"),
+    [
+        ("22", "12", "2024", "2024-12-22"),
+        ("29", "2", "2024", "2024-02-29"),  # leap year
+        ("31", "02", "2025", None),
+        ("29", "2", "2025", None),
+        ("31", "4", "2025", None),
+        ("30", "4", "2025", "2025-04-30"),
+        ("0", "4", "2025", None),
+        ("5", "13", "2025", None),
+    ],
+)
+def test_dates_are_real_calendar_dates(day: str, month: str, year: str, expected: str | None) -> None:
+    for template in (LETTERHEAD_DATED, MENTION_DATED):
+        identity = parse_identity(template.format(day=day, month=month, year=year), "x.txt")
+        assert identity.number == "12-NQ/TW"
+        assert identity.date == expected, template

@@ -1,0 +1,52 @@
+"""Matching keys: a question's :class:`DocRef` matches a document when its key is one of the document's.
+
+A ref matches when the numbers are equal, and (the ref has no type code or the type codes are equal), and (the
+ref has no issuer code or the issuer codes are equal): exactly ``ref_key(ref) in identity_keys(identity)``.
+Keys are folded upper ASCII, so ``QD`` == ``QĐ``.
+"""
+
+from __future__ import annotations
+
+from documents.identity.codes import code_key, type_named
+from documents.identity.mentions import find_mentions
+from documents.model import DocIdentity, DocRef
+
+
+def identity_ref(identity: DocIdentity) -> DocRef | None:
+    """The document's own number as a :class:`DocRef` (None without a number)."""
+    if not identity.number:
+        return None
+    refs = find_mentions(identity.number)
+    if not refs:
+        return None
+    ref = refs[0]
+    if ref.type_code is None and identity.doc_type:
+        row = type_named(identity.doc_type)
+        if row and row.coded:  # "76/2025/UBTVQH15" is a Nghị quyết: NQ
+            ref = DocRef(ref.number, row.code, ref.issuer_code, ref.span)
+    return ref
+
+
+def ref_key(ref: DocRef) -> str:
+    """``number|TYPE|ISSUER`` with the parts the ref has, folded (``57|QD|TW``, ``57|NQ|``, ``57||TW``)."""
+    return "|".join((ref.number, code_key(ref.type_code or ""), code_key(ref.issuer_code or "")))
+
+
+def identity_keys(identity: DocIdentity) -> set[str]:
+    """Every :func:`ref_key` that should match this document (see the module docstring for the rule)."""
+    ref = identity_ref(identity)
+    if ref is None:
+        return set()
+    type_key, issuer_key = code_key(ref.type_code or ""), code_key(ref.issuer_code or "")
+    keys = {f"{ref.number}||"}
+    if type_key:
+        keys.add(f"{ref.number}|{type_key}|")
+    if issuer_key:
+        keys.add(f"{ref.number}||{issuer_key}")
+    if type_key and issuer_key:
+        keys.add(f"{ref.number}|{type_key}|{issuer_key}")
+    return keys
+
+
+def ref_matches(ref: DocRef, identity: DocIdentity) -> bool:
+    return ref_key(ref) in identity_keys(identity)
