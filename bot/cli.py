@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from bot.i18n import t
-from bot.render_text import answer_json, answer_text, display_date, display_time, document_line
+from bot.render_text import answer_json, answer_text, display_date, display_time, document_line, relation_lines
 from config.settings import Settings
 from documents.extract import SUPPORTED_SUFFIXES
 from documents.text import one_line
@@ -158,6 +158,8 @@ def cmd_docs(engine: Engine, args: argparse.Namespace) -> int:
         print(f"Tệp nguồn: {row.source_name}")
         for section in engine.outline(row.id):
             print("  " * max(section.level - 1, 0) + f"- {section.locator}: {section.title}")
+        for line in relation_lines(*engine.relations(row.id)):
+            print(line)
     elif args.action == "remove":
         engine.remove(row.id)
         print(t("docs.removed", number=row.number or row.title))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.i18n import t
-from index.answer import Answer, Citation
+from index.answer import Answer, Citation, Notice
+from index.related import Related
 from index.rows import DocumentRow
 
 
@@ -58,7 +60,34 @@ def answer_text(answer: Answer, lang: str = "vi") -> str:
         lines.append("")
         lines.append(citation_heading(n, citation, lang))
         lines.append(f"«{citation.quote}»")
+        for notice in citation.notices:
+            lines.append(notice_line(notice, lang))
+            lines.append(f"  «{notice.quote}» — {notice.locator}")
     return "\n".join(lines)
+
+
+def notice_line(notice: Notice, lang: str = "vi") -> str:
+    """"⚠ Lưu ý: văn bản này được thay thế bởi 383-QĐ/TW (ngày 19/11/2025):" """
+    date = display_date(notice.date)
+    return t("answer.notice", lang, relation=t(f"relation.by.{notice.kind}", lang),
+             document=notice.doc_number or notice.title or "?", date=t("cite.date", lang, date=date) if date else "")
+
+
+def relation_lines(outgoing: Sequence[Related], incoming: Sequence[Related], lang: str = "vi") -> list[str]:
+    """Relations both ways, for ``docs show``: targets not in the library are named as mentioned."""
+    lines: list[str] = []
+    if outgoing:
+        lines.append(t("relation.header_out", lang))
+        for r in outgoing:
+            target = (document_label(r.target.number, r.target.doc_type, r.target.title) if r.target
+                      else f"{r.target_text} ({t('relation.not_in_library', lang)})")
+            lines.append(f"  • {t(f'relation.{r.kind}', lang)}: {target} — {r.locator}")
+    if incoming:
+        lines.append(t("relation.header_in", lang))
+        for r in incoming:
+            source = document_label(r.source.number, r.source.doc_type, r.source.title)
+            lines.append(f"  • {t(f'relation.by.{r.kind}', lang)} {source} — {r.locator}: «{r.quote}»")
+    return lines
 
 
 def answer_json(answer: Answer, lang: str = "vi") -> dict[str, object]:

@@ -47,6 +47,7 @@ class DocRef:
     type_code: str | None = None  # "NQ", "CT", "KL", "QĐ", "HD", "TB", ... (folded to upper ASCII-ish key)
     issuer_code: str | None = None  # "TW", "TU", "BTCTW", ... when given
     span: tuple[int, int] = (0, 0)  # where in the question it was found
+    year: str | None = None  # "2023" of "36/2023/QĐ-UBND", when written
 
 
 @dataclass(frozen=True)

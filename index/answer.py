@@ -24,6 +24,7 @@ from documents.text import has_cjk, strip_controls
 from index.catalog import Catalog
 from index.lookup import DocumentLookup
 from index.quotes import QuoteMismatch, select_quote, term_coverage, verify_quote
+from index.related import Related, RelationQuestion, Relations
 from index.retrieval import Hit, Retriever
 from index.rows import ChunkRow
 
@@ -48,6 +49,23 @@ class QuestionError(ValueError):
 
 
 @dataclass(frozen=True)
+class Notice:
+    """A newer document in the library that replaces, repeals or amends the cited one, with its own words."""
+
+    kind: str
+    document_id: int
+    doc_number: str | None
+    title: str | None
+    date: str | None
+    quote: str
+    locator: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"kind": self.kind, "doc_number": self.doc_number, "title": self.title, "date": self.date,
+                "quote": self.quote, "locator": self.locator}
+
+
+@dataclass(frozen=True)
 class Citation:
     document_id: int
     chunk_id: int
@@ -63,9 +81,11 @@ class Citation:
     highlights: tuple[tuple[int, int], ...] = ()
     #: (start, end) of the quote in the stored source text of the document's version.
     offsets: tuple[int, int] = (0, 0)
+    #: Newer documents that replace, repeal or amend this one: the quote may no longer be in force.
+    notices: tuple[Notice, ...] = ()
 
     def as_json(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "doc_number": self.doc_number,
             "title": self.title,
             "date": self.date,
@@ -74,6 +94,9 @@ class Citation:
             "score": round(self.score, 4),
             "source": self.source,
         }
+        if self.notices:
+            data["notices"] = [n.as_json() for n in self.notices]
+        return data
 
 
 @dataclass(frozen=True)
@@ -107,12 +130,14 @@ class Answerer:
         catalog: Catalog,
         retriever: Retriever,
         lookup: DocumentLookup,
+        relations: Relations,
         embed_question: Callable[[str], np.ndarray],
     ) -> None:
         self.settings = settings
         self.catalog = catalog
         self.retriever = retriever
         self.lookup = lookup
+        self.relations = relations
         self.embed_question = embed_question
 
     def clean(self, question: str) -> str:
@@ -140,6 +165,11 @@ class Answerer:
         """
         question = self.clean(question)
         k = k or self.settings.top_k
+        asked = self.relations.question(question)
+        if asked is not None:
+            by_relation = self._relation_answer(question, asked, documents, k)
+            if by_relation is not None:
+                return by_relation
         mentions = find_mentions(question)
         named = self.lookup.match_refs(mentions)
         unknown = (
@@ -181,6 +211,37 @@ class Answerer:
         log.info("question answered: found=%s citations=%d best=%.3f", answer.found, len(answer.citations), best)
         return answer
 
+    def _relation_answer(
+        self, question: str, asked: RelationQuestion, documents: Sequence[int] | None, k: int
+    ) -> Answer | None:
+        """"Văn bản nào thay thế Quy định 270?": answered by the sentences that state the relation."""
+        related = [r for r in self.relations.answer(asked) if documents is None or r.source.id in documents]
+        citations = [c for c in (self._relation_citation(r) for r in related[:k]) if c is not None]
+        if not citations:
+            return None
+        log.info("question answered from %d relations", len(citations))
+        return Answer(question=question, found=True, citations=citations,
+                      named_documents=self.lookup.match_refs([asked.mention]), evidence=1.0)
+
+    def _relation_citation(self, related: Related) -> Citation | None:
+        chunk = self.catalog.chunk_at(related.version_id, related.offsets[0])
+        if chunk is None:
+            return None
+        source = related.source
+        return Citation(
+            document_id=source.id, chunk_id=chunk.id, doc_number=source.number, doc_type=source.doc_type,
+            title=source.title, date=source.date, locator=related.locator or chunk.locator, quote=related.quote,
+            score=1.0, source=source.source_name, highlights=((0, len(related.quote)),),
+            offsets=(related.offsets[0], related.offsets[0] + len(related.quote)),
+            notices=self._notices(source.id),
+        )
+
+    def _notices(self, document_id: int) -> tuple[Notice, ...]:
+        return tuple(
+            Notice(r.kind, r.source.id, r.source.number, r.source.title, r.source.date, r.quote, r.locator)
+            for r in self.relations.outdating(document_id)
+        )
+
     def _prefer(self, hits: list[Hit], question: str, vector: np.ndarray, document_id: int) -> list[Hit]:
         """A follow-up: passages of the previous answer's document go first when they are nearly as close."""
         best = max((h.dense or 0.0 for h in hits), default=0.0)
@@ -215,6 +276,7 @@ class Answerer:
             source=document.source_name,
             highlights=tuple((s - start, e - start) for s, e in marks),
             offsets=offsets,
+            notices=self._notices(document.id),
         )
 
     def _closest(self, hits: list[Hit], chunks: dict[int, ChunkRow]) -> list[ClosestDocument]:

@@ -15,7 +15,7 @@ import numpy as np
 
 from documents.model import Chunk, DocIdentity, Section
 from index.database import Database, Schema, now
-from index.rows import ChunkRow, DocumentRow, VersionRow
+from index.rows import ChunkRow, DocumentRow, RelationRow, VersionRow
 
 _CURRENT = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -64,6 +64,17 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row
 CREATE TABLE IF NOT EXISTS vocabulary(
     folded TEXT PRIMARY KEY, forms TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS relations(
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    kind TEXT NOT NULL,
+    target_key TEXT NOT NULL,
+    target_text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    locator TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS relations_version ON relations(version_id);
+CREATE INDEX IF NOT EXISTS relations_target ON relations(target_key);
 """
 
 
@@ -82,9 +93,22 @@ UPDATE versions SET created_at = COALESCE(unixepoch(created_iso), 0);
 ALTER TABLE versions DROP COLUMN created_iso;
 """
 
-SCHEMA = Schema(version=2, create=_CURRENT, migrations={2: _TIMESTAMPS_AS_EPOCH})
+#: Version 3: relations between documents (what each version replaces, amends, guides, cites …).
+_RELATIONS = """
+CREATE TABLE IF NOT EXISTS relations(
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    kind TEXT NOT NULL,
+    target_key TEXT NOT NULL,
+    target_text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    locator TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS relations_version ON relations(version_id);
+CREATE INDEX IF NOT EXISTS relations_target ON relations(target_key);
+"""
 
-
+SCHEMA = Schema(version=3, create=_CURRENT, migrations={2: _TIMESTAMPS_AS_EPOCH, 3: _RELATIONS})
 
 #: A term is too common to search for only when it is in more passages than this (and than the share given).
 MIN_COMMON_PASSAGES = 200
@@ -283,6 +307,15 @@ class Catalog(Database):
         )
 
     @staticmethod
+    def set_relations(db: sqlite3.Connection, version_id: int, relations: Sequence[RelationRow]) -> None:
+        db.execute("DELETE FROM relations WHERE version_id = ?", (version_id,))
+        db.executemany(
+            "INSERT INTO relations(version_id, kind, target_key, target_text, start, end, locator) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(version_id, r.kind, r.target_key, r.target_text, r.start, r.end, r.locator) for r in relations],
+        )
+
+    @staticmethod
     def deactivate(db: sqlite3.Connection, document_id: int, status: str) -> list[int]:
         """Take the document's active version out of search; returns its chunk ids."""
         row = db.execute("SELECT active_version FROM documents WHERE id = ?", (document_id,)).fetchone()
@@ -371,6 +404,16 @@ class Catalog(Database):
             for r in self._query(f"SELECT id FROM chunks WHERE version_id IN ({marks})", list(version_ids))
         ]
 
+    def chunk_at(self, version_id: int, offset: int) -> ChunkRow | None:
+        """The chunk of an active version whose text contains ``offset``."""
+        rows = self._query(
+            """SELECT c.id, c.version_id, d.id, c.ordinal, c.locator, c.heading, c.start, c.end, c.text
+               FROM chunks c JOIN documents d ON d.active_version = c.version_id
+               WHERE c.version_id = ? AND c.start <= ? AND ? < c.end ORDER BY c.ordinal LIMIT 1""",
+            (version_id, offset, offset),
+        )
+        return ChunkRow(*rows[0]) if rows else None
+
     def neighbours(self, version_id: int, ordinal: int, radius: int) -> list[ChunkRow]:
         rows = self._query(
             """SELECT c.id, c.version_id, v.document_id, c.ordinal, c.locator, c.heading, c.start, c.end, c.text
@@ -399,6 +442,39 @@ class Catalog(Database):
                JOIN documents d ON d.active_version = c.version_id ORDER BY c.id"""
         )
         return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    _RELATION_SELECT = """SELECT r.kind, r.target_key, r.target_text, r.start, r.end, r.locator, r.version_id,
+               d.id AS document_id FROM relations r JOIN documents d ON d.active_version = r.version_id"""
+
+    @staticmethod
+    def _relation(row: sqlite3.Row) -> RelationRow:
+        return RelationRow(row["kind"], row["target_key"], row["target_text"], row["start"], row["end"],
+                           row["locator"], row["version_id"], row["document_id"])
+
+    def relations_from(self, document_id: int) -> list[RelationRow]:
+        """What the document's active version declares about others, in text order."""
+        rows = self._query(self._RELATION_SELECT + " WHERE d.id = ? ORDER BY r.start", (document_id,))
+        return [self._relation(r) for r in rows]
+
+    def relations_to(self, target_keys: Sequence[str]) -> list[RelationRow]:
+        """What active documents declare about a document known by any of ``target_keys`` (see
+        :func:`documents.identity.identity_keys`)."""
+        if not target_keys:
+            return []
+        marks = ",".join("?" * len(target_keys))
+        rows = self._query(self._RELATION_SELECT + f" WHERE r.target_key IN ({marks}) ORDER BY d.date DESC, d.id",
+                           list(target_keys))
+        return [self._relation(r) for r in rows]
+
+    def relations_to_number(self, number: str) -> list[RelationRow]:
+        """Relations of active documents whose target has this number (whatever its type and issuer)."""
+        rows = self._query(self._RELATION_SELECT + " WHERE r.target_key LIKE ?", (number.replace("%", "") + "|%",))
+        return [self._relation(r) for r in rows]
+
+    def active_versions(self) -> list[tuple[int, int, str]]:
+        """(document id, active version id, identity JSON) of every document in search."""
+        rows = self._query("SELECT d.id, v.id, v.identity FROM documents d JOIN versions v ON v.id = d.active_version")
+        return [(r[0], r[1], r[2]) for r in rows]
 
     def stats(self) -> dict[str, int]:
         rows = self._query(

@@ -26,6 +26,7 @@ from index.embedding import Embedders, ProgressFn
 from index.generations import Generations
 from index.ingest import DocumentExists, IngestReport, IngestStatus, Library
 from index.lookup import DocumentLookup
+from index.related import Related, Relations
 from index.restore import DiacriticRestorer
 from index.retrieval import Hit, Mode, Retriever
 from index.rows import ChunkRow, DocumentRow, VersionRow
@@ -46,9 +47,11 @@ class Engine:
         self.embedders = Embedders(settings, self.catalog, self.restorer, embedder)
         self.retriever = Retriever(self.catalog, self.generations, self.embedders.embed_question)
         self.library = Library(settings, self.catalog, self.generations, self.embedders)
-        self.answerer = Answerer(settings, self.catalog, self.retriever, self.lookup, self.embedders.embed_question)
+        self.relations_index = Relations(self.catalog, self.lookup)
+        self.answerer = Answerer(settings, self.catalog, self.retriever, self.lookup, self.relations_index,
+                                 self.embedders.embed_question)
         set_threads(settings.query_threads)
-        self.library.upgrade_keywords()
+        self.library.upgrade()
 
     def _library_changed(self) -> None:
         """A new generation (written here or by another process): drop what was derived from the old one."""
@@ -148,6 +151,14 @@ class Engine:
                 path = self.library.files_dir / version.stored_file
                 return path if path.exists() else None
         return None
+
+    def relations(self, document_id: int) -> tuple[list[Related], list[Related]]:
+        """(what the document declares about others, what active documents declare about it)."""
+        document = self.catalog.document(document_id)
+        if document is None:
+            return [], []
+        incoming = self.relations_index.incoming(document) if document.number else []
+        return self.relations_index.outgoing(document), incoming
 
     def stats(self) -> dict[str, int]:
         return self.catalog.stats()

@@ -3,17 +3,21 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 from config.settings import Settings
-from documents.model import ExtractionError, ParsedDocument
+from documents.model import DocIdentity, ExtractionError, ParsedDocument
+from documents.relations import find_relations
 from documents.text import one_line
 from index.catalog import Catalog
 from index.embedding import Embedders, ProgressFn
@@ -21,10 +25,35 @@ from index.generations import Generations
 from index.keywords import TERMS_VERSION, index_terms
 from index.prepare import doc_key, embedding_text, prepare_file
 from index.restore import DiacriticRestorer
-from index.rows import DocumentRow
+from index.rows import DocumentRow, RelationRow
 from index.vectors import VectorStore
 
 log = logging.getLogger(__name__)
+
+#: Changes whenever :func:`documents.relations.find_relations` finds other relations in the same text: a catalog
+#: built with another version has its relations recomputed from the stored texts when it is opened.
+RELATIONS_VERSION = "1"
+
+
+class _Located(Protocol):
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+    @property
+    def locator(self) -> str: ...
+
+
+def relation_rows(text: str, identity: DocIdentity, chunks: Sequence[_Located]) -> list[RelationRow]:
+    """The relations a version's text declares, each with the locator of the passage its sentence is in."""
+    rows = []
+    for relation in find_relations(text, identity):
+        locator = next((c.locator for c in chunks if c.start <= relation.start < c.end), "")
+        rows.append(RelationRow(relation.kind, relation.target_key, relation.target_text, relation.start,
+                                relation.end, locator))
+    return rows
 
 
 class IngestStatus(StrEnum):
@@ -141,6 +170,7 @@ class Library:
             ids = Catalog.add_chunks(db, version_id, parsed.chunks, bodies, vectors)
             Catalog.add_outline(db, version_id, parsed.outline)
             Catalog.activate(db, document_id, version_id)
+            Catalog.set_relations(db, version_id, relation_rows(parsed.extracted.text, parsed.identity, parsed.chunks))
             DiacriticRestorer.record(db, [c.text for c in parsed.chunks])
             change.store.remove(old_ids)
             change.store.add(np.array(ids, dtype=np.int64), vectors)
@@ -159,6 +189,27 @@ class Library:
         if removed:
             log.info("removed document %d", document_id)
         return removed
+
+    def upgrade(self) -> None:
+        """Bring derived data (keyword terms, relations) up to this version of nqbot, from the stored texts."""
+        self.upgrade_keywords()
+        self.upgrade_relations()
+
+    def upgrade_relations(self) -> int:
+        """Recompute every active version's relations when they were found by another parser version; returns
+        the versions recomputed (0 when current)."""
+        if self.catalog.get_meta("relations_version") == RELATIONS_VERSION:
+            return 0
+        versions = self.catalog.active_versions()
+        with self.generations.write() as change:
+            for _, version_id, identity_json in versions:
+                identity = DocIdentity(**json.loads(identity_json))
+                chunks = self.catalog.neighbours(version_id, 0, 1 << 30)
+                rows = relation_rows(self.catalog.version_text(version_id), identity, chunks)
+                Catalog.set_relations(change.db, version_id, rows)
+            Catalog.set_meta(change.db, "relations_version", RELATIONS_VERSION)
+        log.info("relations recomputed for %d documents", len(versions))
+        return len(versions)
 
     def upgrade_keywords(self) -> int:
         """Rebuild the keyword index when it was built by another version of :func:`index_terms`; returns the

@@ -53,3 +53,20 @@ class ChunkRow:
     start: int
     end: int
     text: str
+
+
+@dataclass(frozen=True)
+class RelationRow:
+    """A relation a document's active version declares to another document (see :mod:`documents.relations`)."""
+
+    kind: str
+    #: ``documents.identity.ref_key`` of the target, as it was named.
+    target_key: str
+    #: The target as written ("Quy định số 270-QĐ/TW").
+    target_text: str
+    #: The stating sentence: offsets into the declaring version's text, and its locator.
+    start: int
+    end: int
+    locator: str
+    version_id: int = 0
+    document_id: int = 0

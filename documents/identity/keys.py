@@ -1,8 +1,9 @@
 """Matching keys: a question's :class:`DocRef` matches a document when its key is one of the document's.
 
 A ref matches when the numbers are equal, and (the ref has no type code or the type codes are equal), and (the
-ref has no issuer code or the issuer codes are equal): exactly ``ref_key(ref) in identity_keys(identity)``.
-Keys are folded upper ASCII, so ``QD`` == ``QĐ``.
+ref has no issuer code or the issuer codes are equal), and (the ref has no year or the years are equal: state
+numbers restart every year, 36/2023/QĐ-UBND is not 36/2025/QĐ-UBND): exactly
+``ref_key(ref) in identity_keys(identity)``. Keys are folded upper ASCII, so ``QD`` == ``QĐ``.
 """
 
 from __future__ import annotations
@@ -23,13 +24,15 @@ def identity_ref(identity: DocIdentity) -> DocRef | None:
     if ref.type_code is None and identity.doc_type:
         row = type_named(identity.doc_type)
         if row and row.coded:  # "76/2025/UBTVQH15" is a Nghị quyết: NQ
-            ref = DocRef(ref.number, row.code, ref.issuer_code, ref.span)
+            ref = DocRef(ref.number, row.code, ref.issuer_code, ref.span, ref.year)
     return ref
 
 
 def ref_key(ref: DocRef) -> str:
-    """``number|TYPE|ISSUER`` with the parts the ref has, folded (``57|QD|TW``, ``57|NQ|``, ``57||TW``)."""
-    return "|".join((ref.number, code_key(ref.type_code or ""), code_key(ref.issuer_code or "")))
+    """``number|TYPE|ISSUER`` with the parts the ref has, folded (``57|QD|TW``, ``57|NQ|``, ``57||TW``), and
+    ``|YEAR`` when it has one (``36|QD|UBND|2023``)."""
+    key = "|".join((ref.number, code_key(ref.type_code or ""), code_key(ref.issuer_code or "")))
+    return f"{key}|{ref.year}" if ref.year else key
 
 
 def identity_keys(identity: DocIdentity) -> set[str]:
@@ -45,6 +48,8 @@ def identity_keys(identity: DocIdentity) -> set[str]:
         keys.add(f"{ref.number}||{issuer_key}")
     if type_key and issuer_key:
         keys.add(f"{ref.number}|{type_key}|{issuer_key}")
+    if ref.year:
+        keys |= {f"{key}|{ref.year}" for key in keys}
     return keys
 
 

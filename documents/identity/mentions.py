@@ -59,7 +59,8 @@ def _ref_type(code: str) -> str | None:
 
 
 class _Found:
-    """Refs found so far; of two overlapping ones the more specific, longer one is kept."""
+    """Refs found so far. Two overlapping refs of the same number are one mention read two ways ("Nghị quyết số
+    76/2025/UBTVQH15"): their parts are merged. Otherwise the more specific, longer one is kept."""
 
     def __init__(self) -> None:
         self.refs: list[DocRef] = []
@@ -68,7 +69,11 @@ class _Found:
         for i, other in enumerate(self.refs):
             a, b = ref.span, other.span
             if a[0] < b[1] and b[0] < a[1]:
-                if (ref.issuer_code, ref.type_code) != (None, None) and (a[1] - a[0]) > (b[1] - b[0]):
+                if ref.number == other.number:
+                    self.refs[i] = DocRef(ref.number, other.type_code or ref.type_code,
+                                          other.issuer_code or ref.issuer_code, (min(a[0], b[0]), max(a[1], b[1])),
+                                          other.year or ref.year)
+                elif (ref.issuer_code, ref.type_code) != (None, None) and (a[1] - a[0]) > (b[1] - b[0]):
                     self.refs[i] = ref
                 return
         self.refs.append(ref)
@@ -77,11 +82,12 @@ class _Found:
 def _full_numbers(folded: str, found: _Found) -> None:
     for m in _FULL.finditer(folded):
         if m.group("qnum"):
-            found.add(DocRef(_strip_zeros(m.group("qnum")), None, _issuer_code(m.group("qissuer")), m.span()))
+            found.add(DocRef(_strip_zeros(m.group("qnum")), None, _issuer_code(m.group("qissuer")), m.span(),
+                             m.group("qyear")))
             continue
         type_code = canonical_code(m.group("type"))
         found.add(DocRef(_strip_zeros(m.group("num")), _ref_type(type_code), _issuer_code(m.group("issuer")),
-                         m.span()))
+                         m.span(), m.group("year")))
 
 
 def _named(folded: str, found: _Found) -> None:
@@ -89,6 +95,7 @@ def _named(folded: str, found: _Found) -> None:
         type_code = ASKED_TYPES[re.sub(r"\s+", " ", m.group("type"))]
         issuer: str | None = None
         parts = [p for p in re.split(r"[-/]", re.sub(r"\s+", "", m.group("suffix"))) if p]
+        year = next((p for p in parts if _YEAR.fullmatch(p)), None)
         parts = [p for p in parts if not _YEAR.fullmatch(p)]
         if parts and ASKED_TYPES.get(parts[0]) is not None:  # "nq 57-nq/tw"
             type_code = ASKED_TYPES[parts[0]]
@@ -96,7 +103,7 @@ def _named(folded: str, found: _Found) -> None:
         if parts:
             issuer = _issuer_code(parts[0])
         ref_type = _ref_type(type_code)
-        found.add(DocRef(_strip_zeros(m.group("num")), ref_type, issuer, m.span()))
+        found.add(DocRef(_strip_zeros(m.group("num")), ref_type, issuer, m.span(), year))
         pos = m.end()
         while more := _MORE.match(folded, pos):  # "nghị quyết 57 và 66", "KL 127, 128"
             found.add(DocRef(_strip_zeros(more.group(1)), ref_type, None, more.span(1)))
