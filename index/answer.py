@@ -132,7 +132,9 @@ class Answerer:
         lookup: DocumentLookup,
         relations: Relations,
         embed_question: Callable[[str], np.ndarray],
+        rewrite: Callable[[str], str] = lambda text: text,
     ) -> None:
+        self.rewrite = rewrite
         self.settings = settings
         self.catalog = catalog
         self.retriever = retriever
@@ -190,7 +192,8 @@ class Answerer:
         chunks = self.catalog.chunks([h.chunk_id for h in hits])  # active versions only
         hits = [h for h in hits if h.chunk_id in chunks]
         best = max((h.dense or 0.0 for h in hits[:5]), default=0.0)
-        evidence = best + COVERAGE_WEIGHT * term_coverage(question, [chunks[h.chunk_id] for h in hits[:3]])
+        written_out = self.rewrite(question)
+        evidence = best + COVERAGE_WEIGHT * term_coverage(written_out, [chunks[h.chunk_id] for h in hits[:3]])
         answer = Answer(
             question=question, found=False, named_documents=named, unknown_mentions=unknown, evidence=evidence
         )
@@ -202,7 +205,7 @@ class Answerer:
                     break
                 if (hit.dense or 0.0) < floor:
                     continue
-                citation = self._cite(question, chunks[hit.chunk_id], hit)
+                citation = self._cite(written_out, chunks[hit.chunk_id], hit)
                 if citation is not None:
                     answer.citations.append(citation)
             answer.found = bool(answer.citations)

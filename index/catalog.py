@@ -75,6 +75,12 @@ CREATE TABLE IF NOT EXISTS relations(
 );
 CREATE INDEX IF NOT EXISTS relations_version ON relations(version_id);
 CREATE INDEX IF NOT EXISTS relations_target ON relations(target_key);
+CREATE TABLE IF NOT EXISTS abbreviations(
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    short TEXT NOT NULL,
+    full TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS abbreviations_version ON abbreviations(version_id);
 """
 
 
@@ -93,7 +99,8 @@ UPDATE versions SET created_at = COALESCE(unixepoch(created_iso), 0);
 ALTER TABLE versions DROP COLUMN created_iso;
 """
 
-#: Version 3: relations between documents (what each version replaces, amends, guides, cites …).
+#: Version 3: relations between documents (what each version replaces, amends, guides, cites …) and the
+#: abbreviations each text defines.
 _RELATIONS = """
 CREATE TABLE IF NOT EXISTS relations(
     version_id INTEGER NOT NULL REFERENCES versions(id),
@@ -106,6 +113,12 @@ CREATE TABLE IF NOT EXISTS relations(
 );
 CREATE INDEX IF NOT EXISTS relations_version ON relations(version_id);
 CREATE INDEX IF NOT EXISTS relations_target ON relations(target_key);
+CREATE TABLE IF NOT EXISTS abbreviations(
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    short TEXT NOT NULL,
+    full TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS abbreviations_version ON abbreviations(version_id);
 """
 
 SCHEMA = Schema(version=3, create=_CURRENT, migrations={2: _TIMESTAMPS_AS_EPOCH, 3: _RELATIONS})
@@ -316,6 +329,12 @@ class Catalog(Database):
         )
 
     @staticmethod
+    def set_abbreviations(db: sqlite3.Connection, version_id: int, defined: dict[str, str]) -> None:
+        db.execute("DELETE FROM abbreviations WHERE version_id = ?", (version_id,))
+        db.executemany("INSERT INTO abbreviations(version_id, short, full) VALUES (?, ?, ?)",
+                       [(version_id, short, full) for short, full in defined.items()])
+
+    @staticmethod
     def deactivate(db: sqlite3.Connection, document_id: int, status: str) -> list[int]:
         """Take the document's active version out of search; returns its chunk ids."""
         row = db.execute("SELECT active_version FROM documents WHERE id = ?", (document_id,)).fetchone()
@@ -470,6 +489,16 @@ class Catalog(Database):
         """Relations of active documents whose target has this number (whatever its type and issuer)."""
         rows = self._query(self._RELATION_SELECT + " WHERE r.target_key LIKE ?", (number.replace("%", "") + "|%",))
         return [self._relation(r) for r in rows]
+
+    def abbreviations(self) -> dict[str, list[str]]:
+        """Abbreviations the active versions define: folded abbreviation → full forms."""
+        found: dict[str, list[str]] = {}
+        for row in self._query("SELECT a.short, a.full FROM abbreviations a "
+                               "JOIN documents d ON d.active_version = a.version_id ORDER BY a.short"):
+            forms = found.setdefault(row[0], [])
+            if row[1] not in forms:
+                forms.append(row[1])
+        return found
 
     def active_versions(self) -> list[tuple[int, int, str]]:
         """(document id, active version id, identity JSON) of every document in search."""

@@ -24,11 +24,13 @@ ProgressFn = Callable[[int, int], None]  # (done, total) passages embedded
 
 class Embedders:
     def __init__(
-        self, settings: Settings, catalog: Catalog, restorer: DiacriticRestorer, embedder: Embedder | None = None
+        self, settings: Settings, catalog: Catalog, restorer: DiacriticRestorer, embedder: Embedder | None = None,
+        rewrite: Callable[[str], str] = lambda text: text,
     ) -> None:
         self.settings = settings
         self.catalog = catalog
         self.restorer = restorer
+        self.rewrite = rewrite
         self._passages = embedder
         self._questions: Embedder | None = None
         self._lock = threading.Lock()
@@ -95,11 +97,12 @@ class Embedders:
             embedder.set_threads(self.settings.query_threads)
 
     def dense_query(self, question: str) -> str:
-        """The text embedded for a question: one tone style; diacritics restored when typed without."""
+        """The text embedded for a question: one tone style; diacritics restored when typed without; then
+        abbreviations written out (``rewrite``)."""
         text = canonical_tones(question)
         if not has_cjk(text) and not has_vietnamese_marks(text):
             text = self.restorer.restore(text)
-        return text
+        return self.rewrite(text)
 
     def embed_question(self, question: str) -> np.ndarray:
         return self.questions.embed_queries([self.dense_query(question)])[0]

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from config.settings import Settings
+from documents.abbreviations import Abbreviations
 from documents.model import ParsedDocument, Section
 from index.answer import Answer, Answerer, QuestionError
 from index.catalog import Catalog
@@ -44,12 +45,13 @@ class Engine:
         self.restorer = DiacriticRestorer(self.catalog.path)
         self.lookup = DocumentLookup(self.catalog)
         self.generations = Generations(self.catalog, self.data_dir, on_change=self._library_changed)
-        self.embedders = Embedders(settings, self.catalog, self.restorer, embedder)
-        self.retriever = Retriever(self.catalog, self.generations, self.embedders.embed_question)
+        self._abbreviations: Abbreviations | None = None
+        self.embedders = Embedders(settings, self.catalog, self.restorer, embedder, rewrite=self.rewrite)
+        self.retriever = Retriever(self.catalog, self.generations, self.embedders.embed_question, self.rewrite)
         self.library = Library(settings, self.catalog, self.generations, self.embedders)
         self.relations_index = Relations(self.catalog, self.lookup)
         self.answerer = Answerer(settings, self.catalog, self.retriever, self.lookup, self.relations_index,
-                                 self.embedders.embed_question)
+                                 self.embedders.embed_question, self.rewrite)
         set_threads(settings.query_threads)
         self.library.upgrade()
 
@@ -57,6 +59,19 @@ class Engine:
         """A new generation (written here or by another process): drop what was derived from the old one."""
         self.restorer.forget()
         self.lookup.forget()
+        self._abbreviations = None
+
+    @property
+    def abbreviations(self) -> Abbreviations:
+        """The shipped abbreviations and those the indexed texts define (rebuilt after a library change)."""
+        known = self._abbreviations
+        if known is None:
+            known = self._abbreviations = Abbreviations(self.catalog.abbreviations())
+        return known
+
+    def rewrite(self, question: str) -> str:
+        """A question as retrieval reads it: abbreviations written out (see :mod:`documents.abbreviations`)."""
+        return self.abbreviations.rewrite(question)
 
     # set-up -------------------------------------------------------------------------------------------
     @property

@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from config.settings import Settings
+from documents.abbreviations import defined_in
 from documents.model import DocIdentity, ExtractionError, ParsedDocument
 from documents.relations import find_relations
 from documents.text import one_line
@@ -30,7 +31,8 @@ from index.vectors import VectorStore
 
 log = logging.getLogger(__name__)
 
-#: Changes whenever :func:`documents.relations.find_relations` finds other relations in the same text: a catalog
+#: Changes whenever :func:`documents.relations.find_relations` (or :func:`documents.abbreviations.defined_in`)
+#: finds something else in the same text: a catalog
 #: built with another version has its relations recomputed from the stored texts when it is opened.
 RELATIONS_VERSION = "1"
 
@@ -171,6 +173,7 @@ class Library:
             Catalog.add_outline(db, version_id, parsed.outline)
             Catalog.activate(db, document_id, version_id)
             Catalog.set_relations(db, version_id, relation_rows(parsed.extracted.text, parsed.identity, parsed.chunks))
+            Catalog.set_abbreviations(db, version_id, defined_in(parsed.extracted.text))
             DiacriticRestorer.record(db, [c.text for c in parsed.chunks])
             change.store.remove(old_ids)
             change.store.add(np.array(ids, dtype=np.int64), vectors)
@@ -196,8 +199,8 @@ class Library:
         self.upgrade_relations()
 
     def upgrade_relations(self) -> int:
-        """Recompute every active version's relations when they were found by another parser version; returns
-        the versions recomputed (0 when current)."""
+        """Recompute every active version's relations and defined abbreviations when they were found by another
+        version of their readers; returns the versions recomputed (0 when current)."""
         if self.catalog.get_meta("relations_version") == RELATIONS_VERSION:
             return 0
         versions = self.catalog.active_versions()
@@ -205,8 +208,9 @@ class Library:
             for _, version_id, identity_json in versions:
                 identity = DocIdentity(**json.loads(identity_json))
                 chunks = self.catalog.neighbours(version_id, 0, 1 << 30)
-                rows = relation_rows(self.catalog.version_text(version_id), identity, chunks)
-                Catalog.set_relations(change.db, version_id, rows)
+                text = self.catalog.version_text(version_id)
+                Catalog.set_relations(change.db, version_id, relation_rows(text, identity, chunks))
+                Catalog.set_abbreviations(change.db, version_id, defined_in(text))
             Catalog.set_meta(change.db, "relations_version", RELATIONS_VERSION)
         log.info("relations recomputed for %d documents", len(versions))
         return len(versions)

@@ -110,11 +110,13 @@ class Retriever:
     core while the question is embedded."""
 
     def __init__(
-        self, catalog: Catalog, generations: Generations, embed_question: Callable[[str], np.ndarray]
+        self, catalog: Catalog, generations: Generations, embed_question: Callable[[str], np.ndarray],
+        rewrite: Callable[[str], str] = lambda text: text,
     ) -> None:
         self.catalog = catalog
         self.generations = generations
         self.embed_question = embed_question
+        self.rewrite = rewrite
         self._keyword_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="nqbot-keyword")
 
     def close(self) -> None:
@@ -145,7 +147,8 @@ class Retriever:
             allowed_chunks = self.catalog.chunk_ids(allowed_versions)
         keyword = None
         if mode != "dense":
-            keyword = self._keyword_pool.submit(keyword_candidates, self.catalog, question, allowed_versions)
+            keyword = self._keyword_pool.submit(keyword_candidates, self.catalog, self.rewrite(question),
+                                                allowed_versions)
         if mode != "keyword" and vector is None:
             vector = self.embed_question(question)
         return search(
