@@ -13,14 +13,15 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from config.settings import Settings
-from documents.identity import find_mentions
-from documents.text import has_cjk, strip_controls
+from documents.identity import body_start, find_mentions
+from documents.text import fold, has_cjk, strip_controls
 from index.catalog import Catalog
 from index.lookup import DocumentLookup
 from index.quotes import QuoteMismatch, select_quote, term_coverage, verify_quote
@@ -38,6 +39,12 @@ COVERAGE_WEIGHT = 0.05
 CITATION_SPREAD = 0.04
 #: A follow-up question stays with the previous document when its passages are this close to the best.
 FOLLOW_UP_MARGIN = 0.05
+
+
+#: Questions about what a document is (number, date, issuer, title): its letterhead is evidence for them.
+_ABOUT_IDENTITY = re.compile(r"\b(?:so hieu|ngay (?:nao|bao nhieu|thang)|ban hanh (?:ngay|khi|nam|luc)|khi nao|"
+                             r"nam nao|ai ky|ky ngay|ai ban hanh|co quan nao|do ai|ten (?:goi|day du|van ban)|"
+                             r"tieu de|trich yeu|so may)\b")
 
 
 class QuestionError(ValueError):
@@ -258,7 +265,10 @@ class Answerer:
         document = self.catalog.document(chunk.document_id)
         if document is None:
             return None
-        start, end, marks = select_quote(question, chunk.text)
+        begin = 0 if chunk.ordinal or _ABOUT_IDENTITY.search(fold(question)) else body_start(chunk.text)
+        start, end, marks = select_quote(question, chunk.text, begin=begin)
+        if end <= start:
+            return None  # a letterhead and title only: evidence for what a document is, not what it says
         quote = chunk.text[start:end]
         offsets = (chunk.start + start, chunk.start + end)
         try:

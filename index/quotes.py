@@ -49,14 +49,15 @@ def _overlap(terms: set[str], sentence: str) -> float:
 
 
 def select_quote(
-    question: str, text: str, max_chars: int = MAX_QUOTE_CHARS
+    question: str, text: str, max_chars: int = MAX_QUOTE_CHARS, *, begin: int = 0
 ) -> tuple[int, int, list[tuple[int, int]]]:
     """The window of ``text`` to quote and the answering sentences inside it (all relative to ``text``).
 
     Sentences are scored by the question's keyword terms (diacritic-free, so typed-without-marks questions
-    work too); the best sentence anchors a window that grows over neighbours up to ``max_chars``.
+    work too); the best sentence anchors a window that grows over neighbours up to ``max_chars``. Only
+    sentences from ``begin`` on are quoted (a passage's letterhead is not evidence).
     """
-    spans = sentence_spans(text)
+    spans = [(s, e) for s, e in sentence_spans(text) if s >= begin]
     if not spans:
         return 0, 0, []
     terms = set(query_terms(question))

@@ -26,5 +26,7 @@ from __future__ import annotations
 from documents.identity.fields import parse_identity
 from documents.identity.keys import identity_keys, identity_ref, ref_key, ref_matches
 from documents.identity.mentions import find_mentions
+from documents.identity.titles import body_start
 
-__all__ = ["find_mentions", "identity_keys", "identity_ref", "parse_identity", "ref_key", "ref_matches"]
+__all__ = ["body_start", "find_mentions", "identity_keys", "identity_ref", "parse_identity", "ref_key",
+           "ref_matches"]

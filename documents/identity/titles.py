@@ -54,6 +54,29 @@ def type_line(head: str) -> TypeLine | None:
     return None
 
 
+_BLOCK = re.compile(r"\S[^\n]*(?:\n[ \t]*\S[^\n]*)*")  # a paragraph: lines up to a blank line
+_TITLE_OPENING = ("ve ", "v/v", "cua ", "tai ", "ban hanh ")
+_HEAD_CHARS = 3000
+
+
+def body_start(text: str) -> int:
+    """Where the body starts in a document's opening text: after the letterhead (issuer, number, place and date)
+    and the title block (the type line and the subject paragraphs under it); 0 when there is no type line."""
+    head = text[:_HEAD_CHARS]
+    found = type_line(head)
+    if found is None:
+        return 0
+    position = found.end
+    for block in _BLOCK.finditer(head, found.end):
+        words = block.group(0).strip()
+        folded = fold(words)
+        title_like = len(words) <= _SUBJECT_CHARS and (mostly_upper(words) or folded.startswith(_TITLE_OPENING))
+        if not title_like or _BODY_START.match(words):
+            break
+        position = block.end()
+    return position
+
+
 def _has_vowel(token: str) -> bool:
     return any(ch in _VOWELS for ch in fold(token).replace("d", ""))
 
