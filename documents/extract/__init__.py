@@ -44,16 +44,25 @@ def _dispatch(kind: Kind, path: Path, ocr_languages: str) -> Extracted:
     return plain.extract(path, markdown=kind == "markdown")
 
 
+def _readable_size(path: Path) -> int:
+    """Size in bytes of a regular file that can be opened; anything else is ``not_found``."""
+    try:
+        if not path.is_file():
+            raise ExtractionError("not_found", "no such file" if not path.exists() else "not a regular file")
+        with path.open("rb"):
+            pass
+        return path.stat().st_size
+    except OSError as exc:
+        raise ExtractionError("not_found", f"file cannot be opened ({type(exc).__name__})") from exc
+
+
 def extract_file(path: Path, *, max_bytes: int, ocr_languages: str = "vie+chi_sim") -> Extracted:
     """NFC text of ``path``.
 
-    Raises ExtractionError: unsupported, corrupt, empty, encrypted, too_large (checked before reading),
-    tool_missing. No other exception escapes.
+    Raises ExtractionError: not_found (missing, not a regular file, or unreadable), unsupported, corrupt,
+    empty, encrypted, too_large (checked before reading), tool_missing. No other exception escapes.
     """
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ExtractionError("corrupt", "file cannot be read") from exc
+    size = _readable_size(path)
     if size > max_bytes:
         raise ExtractionError("too_large", f"{size} bytes > {max_bytes}")
     if size == 0:
