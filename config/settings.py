@@ -48,6 +48,15 @@ class Settings(BaseSettings):
     query_threads: int = Field(1, ge=1, description="Torch/FAISS threads on the question path")
     ingest_threads: int = Field(2, ge=1, description="Torch threads while ingesting")
     max_file_mb: int = Field(20, ge=1, description="Largest file accepted for ingestion")
+    max_unpacked_mb: int = Field(
+        100,
+        ge=1,
+        description="Largest uncompressed size of all members of a ZIP-based file (DOCX) together; declared and "
+        "inflated sizes are checked before parsing (decompression bombs)",
+    )
+    max_unpacked_member_mb: int = Field(
+        25, ge=1, description="Largest uncompressed size of one member of a ZIP-based file (e.g. word/document.xml)"
+    )
     max_question_chars: int = Field(1000, ge=50, description="Longer questions are refused")
     ocr_languages: str = Field("vie+chi_sim", description="Tesseract languages for scans")
     log_level: LogLevel = Field("INFO", description="Logging level (question texts are never logged at INFO)")

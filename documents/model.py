@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 class ExtractionError(Exception):
     """A file that cannot be turned into text. ``code`` is stable and maps to a user message."""
 
-    CODES = ("not_found", "unsupported", "corrupt", "empty", "encrypted", "too_large", "tool_missing")
+    CODES = (
+        "not_found", "unsupported", "corrupt", "empty", "encrypted", "too_large", "tool_missing",
+        "unpacked_too_large",
+    )  # fmt: skip
 
     def __init__(self, code: str, detail: str = "") -> None:
         if code not in self.CODES:

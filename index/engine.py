@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from config.settings import Settings
+from documents.extract.limits import Limits
 from documents.identity import find_mentions, identity_keys, ref_key
 from documents.model import DocIdentity, DocRef, ExtractionError, ParsedDocument, Section
 from documents.text import canonical_tones, has_cjk, has_vietnamese_marks
@@ -194,6 +195,7 @@ class Engine:
             source_name=source_name,
             max_bytes=self.settings.max_file_mb * 1024 * 1024,
             ocr_languages=self.settings.ocr_languages,
+            limits=Limits.from_settings(self.settings),
         )
 
     def existing(self, parsed: ParsedDocument) -> DocumentRow | None:

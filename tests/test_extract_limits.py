@@ -5,15 +5,20 @@ Every hostile file is generated here, small on disk; the limits are lowered wher
 
 from __future__ import annotations
 
+import io
 import os
+import struct
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from documents.extract import extract_file
+from documents.extract import archive, extract_file
+from documents.extract.limits import MB, Limits
 from documents.model import ExtractionError
 
 MAX = 20_000_000
+BODY = "Đảng ủy Khối yêu cầu các tổ chức cơ sở đảng quán triệt sâu sắc nghị quyết và báo cáo kết quả."
 
 
 def code_of(path: Path, **kwargs: object) -> str:
@@ -56,6 +61,122 @@ def test_unopenable_file_is_not_found(tmp_path: Path, monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(Path, "open", refuse)
     assert code_of(path) == "not_found"
+
+
+def _docx_template() -> dict[str, bytes]:
+    """The members of an ordinary python-docx document."""
+    docx = pytest.importorskip("docx")
+    buffer = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph(BODY)
+    document.save(buffer)
+    with zipfile.ZipFile(buffer) as source:
+        return {name: source.read(name) for name in source.namelist()}
+
+
+def _paragraphs(count: int) -> bytes:
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    paragraph = f"<w:p><w:r><w:t>{BODY}</w:t></w:r></w:p>".encode()
+    return f"<w:document {ns}><w:body>".encode() + paragraph * count + b"</w:body></w:document>"
+
+
+def bomb_docx(path: Path, document_xml: bytes, extra: dict[str, bytes] | None = None) -> Path:
+    """A valid DOCX whose word/document.xml is ``document_xml`` (highly compressible: small on disk)."""
+    members = {**_docx_template(), "word/document.xml": document_xml, **(extra or {})}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+    return path
+
+
+def test_docx_member_that_inflates_past_the_limit_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import docx
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("python-docx must not see a bomb")
+
+    path = bomb_docx(tmp_path / "bomb.docx", _paragraphs(30_000))  # 4.6 MB of XML, ~20 KB on disk
+    assert path.stat().st_size < 100_000
+    monkeypatch.setattr(docx, "Document", never)
+    assert code_of(path, limits=Limits(member_bytes=2 * MB)) == "unpacked_too_large"
+
+
+def test_docx_members_that_add_up_past_the_limit_are_refused(tmp_path: Path) -> None:
+    media = {f"word/media/blank{i}.bin": bytes(600_000) for i in range(4)}  # 2.4 MB together, 10 KB on disk
+    path = bomb_docx(tmp_path / "sum.docx", _paragraphs(10), media)
+    assert code_of(path, limits=Limits(unpacked_bytes=2 * MB, member_bytes=MB)) == "unpacked_too_large"
+    assert "Đảng ủy Khối" in extract_file(path, max_bytes=MAX, limits=Limits(unpacked_bytes=4 * MB)).text
+
+
+def test_docx_that_lies_about_its_sizes_is_not_parsed(tmp_path: Path) -> None:
+    path = bomb_docx(tmp_path / "liar.docx", _paragraphs(30_000))
+    name = b"word/document.xml"
+    with zipfile.ZipFile(path) as source:
+        local = source.getinfo(name.decode()).header_offset
+    data = bytearray(path.read_bytes())
+    central = data.index(b"PK\x01\x02")
+    while data[central + 46 : central + 46 + len(name)] != name:
+        central = data.index(b"PK\x01\x02", central + 4)
+    struct.pack_into("<I", data, local + 22, 1000)  # both headers declare 1,000 bytes: within every limit
+    struct.pack_into("<I", data, central + 24, 1000)
+    path.write_bytes(bytes(data))
+    assert code_of(path, limits=Limits(member_bytes=2 * MB)) == "corrupt"  # inflating stops at 1,000; CRC fails
+
+
+def test_zip_with_too_many_members_is_refused_before_listing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(archive, "MAX_MEMBERS", 20)
+    extra = {f"customXml/item{i}.xml": b"<x/>" for i in range(25)}
+    path = bomb_docx(tmp_path / "many.docx", _paragraphs(3), extra)
+    assert code_of(path) == "unpacked_too_large"
+    monkeypatch.setattr(archive, "MAX_MEMBERS", 10_000)
+    monkeypatch.setattr(archive, "MAX_DIRECTORY_BYTES", 1000)  # a directory bigger than its member count says
+    assert code_of(path) == "unpacked_too_large"
+
+
+def test_zip64_end_record_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "z64.zip"
+    monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 2)  # makes zipfile write ZIP64 end records
+    with zipfile.ZipFile(path, "w") as target:
+        for i in range(5):
+            target.writestr(f"m{i}.xml", b"<x/>")
+    monkeypatch.undo()
+    with path.open("rb") as handle:
+        count, size = archive.directory_size(handle) or (0, 0)
+    assert count == 5 and 5 * 46 < size < 1000
+
+
+def test_safe_zip_reader_counts_what_it_inflates(tmp_path: Path) -> None:
+    path = tmp_path / "bank.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        target.writestr("xl/sharedStrings.xml", b"<sst>" + b"<si><t>x</t></si>" * 40_000 + b"</sst>")
+    with archive.SafeZip(path, Limits(unpacked_bytes=MB, member_bytes=MB)) as reader:
+        assert reader.names() == ["xl/sharedStrings.xml"]
+        assert len(reader.read("xl/sharedStrings.xml")) == 680_011
+        with pytest.raises(ExtractionError) as info:
+            reader.read("xl/sharedStrings.xml")  # twice: more than 1 MB inflated in all
+        assert info.value.code == "unpacked_too_large"
+        with pytest.raises(ExtractionError) as missing:
+            reader.read("xl/workbook.xml")
+        assert missing.value.code == "corrupt"
+
+
+def test_ordinary_docx_passes_the_default_limits(tmp_path: Path) -> None:
+    path = bomb_docx(tmp_path / "long.docx", _paragraphs(3000))  # ~300,000 characters, a long resolution
+    result = extract_file(path, max_bytes=MAX)
+    assert result.method == "docx" and len(result.text) > 250_000
+
+
+def test_limits_default_to_the_settings_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from config.settings import Settings
+
+    monkeypatch.chdir(tmp_path)
+    for name in Settings.model_fields:
+        monkeypatch.delenv(f"NQBOT_{name.upper()}", raising=False)
+    assert Limits.from_settings(Settings()) == Limits()
+    monkeypatch.setenv("NQBOT_MAX_UNPACKED_MB", "7")
+    assert Limits.from_settings(Settings()).unpacked_bytes == 7 * MB
 
 
 def test_every_error_code_has_a_message_in_every_language() -> None:

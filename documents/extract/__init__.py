@@ -9,15 +9,16 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from documents.extract.limits import DEFAULT_LIMITS, Limits
 from documents.extract.sniff import SUPPORTED_SUFFIXES, Kind, sniff
 from documents.model import Extracted, ExtractionError
 
-__all__ = ["SUPPORTED_SUFFIXES", "extract_file"]
+__all__ = ["SUPPORTED_SUFFIXES", "Limits", "extract_file"]
 
 log = logging.getLogger(__name__)
 
 
-def _dispatch(kind: Kind, path: Path, ocr_languages: str) -> Extracted:
+def _dispatch(kind: Kind, path: Path, ocr_languages: str, limits: Limits) -> Extracted:
     # Imports are local so that a missing optional library only breaks its own format.
     if kind == "pdf":
         from documents.extract import pdf
@@ -26,7 +27,7 @@ def _dispatch(kind: Kind, path: Path, ocr_languages: str) -> Extracted:
     if kind == "docx":
         from documents.extract import docx
 
-        return docx.extract(path)
+        return docx.extract(path, limits)
     if kind == "doc":
         from documents.extract import doc
 
@@ -56,21 +57,24 @@ def _readable_size(path: Path) -> int:
         raise ExtractionError("not_found", f"file cannot be opened ({type(exc).__name__})") from exc
 
 
-def extract_file(path: Path, *, max_bytes: int, ocr_languages: str = "vie+chi_sim") -> Extracted:
+def extract_file(
+    path: Path, *, max_bytes: int, ocr_languages: str = "vie+chi_sim", limits: Limits = DEFAULT_LIMITS
+) -> Extracted:
     """NFC text of ``path``.
 
     Raises ExtractionError: not_found (missing, not a regular file, or unreadable), unsupported, corrupt,
-    empty, encrypted, too_large (checked before reading), tool_missing. No other exception escapes.
+    empty, encrypted, too_large (checked before reading), tool_missing, and a code per exceeded ``limits``
+    (unpacked_too_large). No other exception escapes.
     """
     size = _readable_size(path)
     if size > max_bytes:
         raise ExtractionError("too_large", f"{size} bytes > {max_bytes}")
     if size == 0:
         raise ExtractionError("empty", "zero bytes")
-    kind = sniff(path)
+    kind = sniff(path, limits)
     log.debug("extract kind=%s bytes=%d", kind, size)
     try:
-        result = _dispatch(kind, path, ocr_languages)
+        result = _dispatch(kind, path, ocr_languages, limits)
     except ExtractionError:
         raise
     except MemoryError as exc:
