@@ -57,6 +57,17 @@ class Settings(BaseSettings):
     max_unpacked_member_mb: int = Field(
         25, ge=1, description="Largest uncompressed size of one member of a ZIP-based file (e.g. word/document.xml)"
     )
+    max_text_chars: int = Field(
+        2_000_000,
+        ge=1000,
+        description="Longest text extracted from one file, in characters (a 60-page resolution has ~150,000); "
+        "longer files are refused",
+    )
+    max_page_chars: int = Field(
+        50_000,
+        ge=1000,
+        description="Longest text of one PDF page, text layer or OCR, in characters (a dense A4 page has under 10,000)",
+    )
     max_question_chars: int = Field(1000, ge=50, description="Longer questions are refused")
     ocr_languages: str = Field("vie+chi_sim", description="Tesseract languages for scans")
     log_level: LogLevel = Field("INFO", description="Logging level (question texts are never logged at INFO)")

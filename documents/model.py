@@ -10,7 +10,7 @@ class ExtractionError(Exception):
 
     CODES = (
         "not_found", "unsupported", "corrupt", "empty", "encrypted", "too_large", "tool_missing",
-        "unpacked_too_large",
+        "unpacked_too_large", "text_too_long", "page_too_long",
     )  # fmt: skip
 
     def __init__(self, code: str, detail: str = "") -> None:

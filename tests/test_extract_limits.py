@@ -179,6 +179,56 @@ def test_limits_default_to_the_settings_defaults(monkeypatch: pytest.MonkeyPatch
     assert Limits.from_settings(Settings()).unpacked_bytes == 7 * MB
 
 
+# --- text length -------------------------------------------------------------------------------------
+
+
+def test_text_longer_than_the_limit_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text((BODY + "\n") * 40, encoding="utf-8")  # ~3,800 characters
+    assert code_of(path, limits=Limits(text_chars=2000)) == "text_too_long"
+    assert extract_file(path, max_bytes=MAX, limits=Limits(text_chars=5000)).text.startswith(BODY)
+
+
+def test_docx_text_flood_within_the_zip_limits_is_refused(tmp_path: Path) -> None:
+    path = bomb_docx(tmp_path / "flood.docx", _paragraphs(3000))  # 300,000 characters from ~10 KB
+    assert code_of(path, limits=Limits(text_chars=100_000)) == "text_too_long"
+
+
+def _pdf(path: Path, pages: list[str]) -> Path:
+    fpdf = pytest.importorskip("fpdf")
+    pdf = fpdf.FPDF()
+    pdf.add_font("Sans", fname="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    for text in pages:
+        pdf.add_page()
+        pdf.set_font("Sans", size=4)
+        pdf.multi_cell(0, 2, text)
+    pdf.output(str(path))
+    return path
+
+
+def test_pdf_page_with_too_much_text_is_refused(tmp_path: Path) -> None:
+    path = _pdf(tmp_path / "dense.pdf", [BODY, " ".join([BODY] * 40)])  # page 2: ~3,900 characters
+    assert code_of(path, limits=Limits(page_chars=2000)) == "page_too_long"
+    assert code_of(path, limits=Limits(text_chars=3000)) == "text_too_long"
+    assert extract_file(path, max_bytes=MAX).pages == 2
+
+
+def test_tool_output_is_capped() -> None:
+    import sys
+
+    from documents.extract import tools
+
+    script = "import sys; sys.stdout.write('a' * 300000); sys.stderr.write('loi'); sys.exit(3)"
+    result = tools.run([sys.executable, "-c", script], timeout=60)
+    assert (result.returncode, len(result.stdout), result.stderr) == (3, 300_000, "loi")
+    with pytest.raises(ExtractionError) as info:
+        tools.run([sys.executable, "-c", "while True: print('x' * 1000)"], timeout=60, max_output=100_000)
+    assert info.value.code == "text_too_long"
+    with pytest.raises(ExtractionError) as page:
+        tools.run([sys.executable, "-c", script], timeout=60, max_output=1000, too_long="page_too_long")
+    assert page.value.code == "page_too_long"
+
+
 def test_every_error_code_has_a_message_in_every_language() -> None:
     from bot.i18n import LANGUAGES, catalog
 

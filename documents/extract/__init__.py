@@ -23,7 +23,7 @@ def _dispatch(kind: Kind, path: Path, ocr_languages: str, limits: Limits) -> Ext
     if kind == "pdf":
         from documents.extract import pdf
 
-        return pdf.extract(path, ocr_languages)
+        return pdf.extract(path, ocr_languages, limits)
     if kind == "docx":
         from documents.extract import docx
 
@@ -31,18 +31,18 @@ def _dispatch(kind: Kind, path: Path, ocr_languages: str, limits: Limits) -> Ext
     if kind == "doc":
         from documents.extract import doc
 
-        return doc.extract(path)
+        return doc.extract(path, limits)
     if kind == "image":
         from documents.extract import ocr
 
-        return ocr.extract_image(path, ocr_languages)
+        return ocr.extract_image(path, ocr_languages, limits)
     if kind == "html":
         from documents.extract import html
 
-        return html.extract(path)
+        return html.extract(path, limits)
     from documents.extract import plain
 
-    return plain.extract(path, markdown=kind == "markdown")
+    return plain.extract(path, limits, markdown=kind == "markdown")
 
 
 def _readable_size(path: Path) -> int:
@@ -64,7 +64,7 @@ def extract_file(
 
     Raises ExtractionError: not_found (missing, not a regular file, or unreadable), unsupported, corrupt,
     empty, encrypted, too_large (checked before reading), tool_missing, and a code per exceeded ``limits``
-    (unpacked_too_large). No other exception escapes.
+    (unpacked_too_large, text_too_long, page_too_long). No other exception escapes.
     """
     size = _readable_size(path)
     if size > max_bytes:

@@ -132,8 +132,11 @@ def extract(path: Path, limits: Limits) -> Extracted:
     fonts = _Fonts(document)
     lines: list[str] = []
     converted = False
+    length = 0
     for text, legacy in _blocks(document.element.body, fonts):
+        length += len(text) + 1
+        limits.check_text(length)  # stop as soon as the text is too long, not after collecting it all
         lines.append(text)
         converted = converted or legacy
     warnings = ("legacy_font_converted",) if converted else ()
-    return build("\n".join(lines), "docx", warnings)
+    return build("\n".join(lines), "docx", warnings, limits=limits)

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from documents.extract import tools
+from documents.extract.limits import Limits
 from documents.extract.result import build
 from documents.model import Extracted, ExtractionError
 
@@ -43,28 +44,36 @@ def _languages(requested: str) -> tuple[str, bool]:
     return "+".join(usable), len(usable) < len(wanted)
 
 
-def _tesseract(image: Path, languages: str) -> str:
+def _tesseract(image: Path, languages: str, limits: Limits, page: int = 1) -> str:
     result = tools.run(
-        ["tesseract", str(image), "stdout", "-l", languages, "--psm", "3"], timeout=PAGE_TIMEOUT, env=_ENV
+        ["tesseract", str(image), "stdout", "-l", languages, "--psm", "3"],
+        timeout=PAGE_TIMEOUT,
+        env=_ENV,
+        max_output=limits.page_bytes,
+        too_long="page_too_long",
     )
     if result.returncode != 0:
         raise ExtractionError("corrupt", "tesseract could not read the image")
-    return result.stdout.decode("utf-8", "replace")
+    text = result.stdout.decode("utf-8", "replace")
+    limits.check_page(len(text), page)
+    return text
 
 
 def _warnings(missing_language: bool) -> tuple[str, ...]:
     return ("ocr", "ocr_language_missing") if missing_language else ("ocr",)
 
 
-def extract_image(path: Path, languages: str) -> Extracted:
+def extract_image(path: Path, languages: str, limits: Limits) -> Extracted:
     lang, missing = _languages(languages)
     started = time.monotonic()
-    text = _tesseract(path, lang)
+    text = _tesseract(path, lang, limits)
     log.info("ocr image seconds=%.1f chars=%d", time.monotonic() - started, len(text))
-    return build(text, "ocr", _warnings(missing), pages=1, legacy=False)
+    return build(text, "ocr", _warnings(missing), pages=1, limits=limits, legacy=False)
 
 
-def pdf_pages(path: Path, pages: list[int], languages: str) -> tuple[dict[int, str], tuple[str, ...]]:
+def pdf_pages(
+    path: Path, pages: list[int], languages: str, limits: Limits
+) -> tuple[dict[int, str], tuple[str, ...]]:
     """OCR the given 1-based PDF pages: ({page: text}, warnings)."""
     lang, missing = _languages(languages)
     if not tools.available("pdftoppm"):
@@ -82,7 +91,7 @@ def pdf_pages(path: Path, pages: list[int], languages: str) -> tuple[dict[int, s
             image = prefix.with_suffix(".png")
             if render.returncode != 0 or not image.exists():
                 raise ExtractionError("corrupt", f"page {page} could not be rendered")
-            texts[page] = _tesseract(image, lang)
+            texts[page] = _tesseract(image, lang, limits, page)
             image.unlink(missing_ok=True)
             log.info("ocr page=%d seconds=%.1f chars=%d", page, time.monotonic() - started, len(texts[page]))
     return texts, _warnings(missing)

@@ -16,6 +16,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from documents.extract import ocr, tools
+from documents.extract.limits import Limits
 from documents.extract.quality import measure
 from documents.extract.result import build
 from documents.model import Extracted, ExtractionError
@@ -36,10 +37,10 @@ class _Page:
     has_images: bool
 
 
-def _pdftotext(path: Path) -> list[str] | None:
+def _pdftotext(path: Path, limits: Limits) -> list[str] | None:
     if not tools.available("pdftotext"):
         return None
-    result = tools.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], timeout=TIMEOUT)
+    result = tools.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], timeout=TIMEOUT, max_output=limits.text_bytes)
     if result.returncode != 0:
         if "password" in result.stderr.lower() or "encrypt" in result.stderr.lower():
             raise ExtractionError("encrypted", "password-protected PDF")
@@ -68,7 +69,7 @@ def choose(plumber: str | None, poppler: str | None) -> tuple[str, str]:
     return max(candidates, key=value)
 
 
-def _read_pages(path: Path) -> list[_Page]:
+def _read_pages(path: Path, limits: Limits) -> list[_Page]:
     try:
         pdf = pdfplumber.open(path)
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
@@ -78,12 +79,18 @@ def _read_pages(path: Path) -> list[_Page]:
             raise ExtractionError("encrypted", "password-protected PDF") from exc
         raise ExtractionError("corrupt", "PDF could not be parsed") from exc
     with pdf:
-        poppler = _pdftotext(path)
+        poppler = _pdftotext(path, limits)
         pages: list[_Page] = []
+        length = 0
         for index, page in enumerate(pdf.pages):
             other = poppler[index] if poppler is not None and index < len(poppler) else None
+            if other is not None:
+                limits.check_page(len(other), index + 1)  # before pdfplumber spends minutes on the same page
             plumber = None if other is not None and _clean(other) else page.extract_text() or ""
+            limits.check_page(len(plumber or ""), index + 1)
             text, method = choose(plumber, other)
+            length += len(text) + 2
+            limits.check_text(length)
             has_images = measure(text).letters < MIN_LETTERS and bool(page.images)
             pages.append(_Page(index + 1, text, method, has_images))
     if not pages:
@@ -98,13 +105,13 @@ def _needs_ocr(page: _Page) -> bool:
     return quality.score < MIN_SCORE
 
 
-def extract(path: Path, ocr_languages: str) -> Extracted:
-    pages = _read_pages(path)
+def extract(path: Path, ocr_languages: str, limits: Limits) -> Extracted:
+    pages = _read_pages(path, limits)
     scanned = [page.number for page in pages if _needs_ocr(page)]
     warnings: tuple[str, ...] = ()
     if scanned:
         try:
-            texts, warnings = ocr.pdf_pages(path, scanned, ocr_languages)
+            texts, warnings = ocr.pdf_pages(path, scanned, ocr_languages, limits)
         except ExtractionError as exc:
             if exc.code != "tool_missing" or len(scanned) == len(pages):
                 raise
@@ -117,4 +124,4 @@ def extract(path: Path, ocr_languages: str) -> Extracted:
     if measure("\n".join(page.text for page in pages)).score < MIN_SCORE:
         warnings += ("low_text_quality",)
     log.info("pdf pages=%d ocr_pages=%d method=%s", len(pages), len(scanned), method)
-    return build("\n\n".join(page.text for page in pages), method, warnings, pages=len(pages))
+    return build("\n\n".join(page.text for page in pages), method, warnings, pages=len(pages), limits=limits)

@@ -16,6 +16,7 @@ import unicodedata
 from pathlib import Path
 
 from documents import legacy_fonts
+from documents.extract.limits import Limits
 from documents.extract.result import build
 from documents.model import Extracted, ExtractionError
 from documents.text import has_vietnamese_marks
@@ -75,14 +76,15 @@ def strip_markdown_headings(text: str) -> str:
     return "\n".join(out)
 
 
-def extract(path: Path, *, markdown: bool = False) -> Extracted:
+def extract(path: Path, limits: Limits, *, markdown: bool = False) -> Extracted:
     data = path.read_bytes()
     if not data.strip():
         raise ExtractionError("empty", "blank text file")
     text, encoding = decode(data)
+    limits.check_text(len(text))
     warnings: tuple[str, ...] = ()
     if encoding in ("cp1258", "cp1252"):
         warnings = ("legacy_encoding",)
     if markdown:
         text = strip_markdown_headings(text)
-    return build(text, "md" if markdown else "txt", warnings)
+    return build(text, "md" if markdown else "txt", warnings, limits=limits)
