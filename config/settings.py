@@ -68,6 +68,20 @@ class Settings(BaseSettings):
         ge=1000,
         description="Longest text of one PDF page, text layer or OCR, in characters (a dense A4 page has under 10,000)",
     )
+    max_pages: int = Field(
+        500, ge=1, description="Most pages in one PDF; longer PDFs are refused before any page is read"
+    )
+    max_ocr_pages: int = Field(
+        100,
+        ge=1,
+        description="Most pages read by OCR in one file (scanned PDF pages, frames of a TIFF), at a few seconds each",
+    )
+    max_image_megapixels: int = Field(
+        80,
+        ge=1,
+        description="Largest image in megapixels (an A4 page scanned at 600 dpi has 35); PDF pages are rendered "
+        "for OCR within it",
+    )
     max_question_chars: int = Field(1000, ge=50, description="Longer questions are refused")
     ocr_languages: str = Field("vie+chi_sim", description="Tesseract languages for scans")
     log_level: LogLevel = Field("INFO", description="Logging level (question texts are never logged at INFO)")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import struct
 import zipfile
 from pathlib import Path
@@ -18,6 +19,7 @@ from documents.extract.limits import MB, Limits
 from documents.model import ExtractionError
 
 MAX = 20_000_000
+needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
 BODY = "Đảng ủy Khối yêu cầu các tổ chức cơ sở đảng quán triệt sâu sắc nghị quyết và báo cáo kết quả."
 
 
@@ -227,6 +229,103 @@ def test_tool_output_is_capped() -> None:
     with pytest.raises(ExtractionError) as page:
         tools.run([sys.executable, "-c", script], timeout=60, max_output=1000, too_long="page_too_long")
     assert page.value.code == "page_too_long"
+
+
+# --- pages and pixels --------------------------------------------------------------------------------
+
+
+def many_pages_pdf(path: Path, count: int) -> Path:
+    """A valid PDF of ``count`` empty pages (~50 bytes each)."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    kids = " ".join(f"{3 + i} 0 R" for i in range(count))
+    objects.append(f"<< /Type /Pages /Count {count} /Kids [{kids}] >>".encode())
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * count
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_pdf_with_too_many_pages_is_refused_before_pages_are_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pdfplumber
+
+    path = many_pages_pdf(tmp_path / "pages.pdf", 600)
+    assert path.stat().st_size < 100_000
+    monkeypatch.setattr(pdfplumber.PDF, "pages", property(lambda self: pytest.fail("pages built")))
+    assert code_of(path) == "too_many_pages"  # default limit
+    assert code_of(many_pages_pdf(tmp_path / "six.pdf", 6), limits=Limits(pages=5)) == "too_many_pages"
+
+
+def _png(path: Path, width: int, height: int) -> Path:
+    from PIL import Image
+
+    Image.new("1", (width, height), 1).save(path, "PNG")  # 1 bit per pixel, white: tiny once compressed
+    return path
+
+
+@pytest.fixture
+def no_tesseract(monkeypatch: pytest.MonkeyPatch) -> None:
+    from PIL import Image
+
+    from documents.extract import tools
+
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", Image.MAX_IMAGE_PIXELS)  # restored after the test
+
+    def refuse(args: list[str], **kwargs: object) -> object:
+        raise AssertionError(f"{args[0]} must not run on a refused image")
+
+    monkeypatch.setattr(tools, "run", refuse)
+
+
+@pytest.mark.usefixtures("no_tesseract")
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_image_with_too_many_pixels_is_refused_before_ocr(tmp_path: Path) -> None:
+    huge = _png(tmp_path / "huge.png", 12_000, 10_000)  # 120 megapixels, ~20 KB on disk
+    assert huge.stat().st_size < 100_000
+    assert code_of(huge) == "image_too_large"  # default limit (80 megapixels)
+    small = _png(tmp_path / "small.png", 1500, 1000)
+    assert code_of(small, limits=Limits(image_pixels=1_000_000)) == "image_too_large"  # Pillow only warns here
+    assert code_of(small, limits=Limits(image_pixels=500_000)) == "image_too_large"  # Pillow's own guard
+
+
+@pytest.mark.usefixtures("no_tesseract")
+def test_tiff_with_more_frames_than_the_ocr_limit_is_refused(tmp_path: Path) -> None:
+    from PIL import Image
+
+    frames = [Image.new("L", (200, 100), 255) for _ in range(4)]
+    path = tmp_path / "scan.tif"
+    frames[0].save(path, "TIFF", save_all=True, append_images=frames[1:])
+    assert code_of(path, limits=Limits(ocr_pages=3)) == "too_many_ocr_pages"
+
+
+@needs_tesseract
+def test_scanned_pdf_with_more_pages_than_the_ocr_limit_is_refused(tmp_path: Path) -> None:
+    from PIL import Image
+
+    pages = [Image.new("L", (850, 1100), 255) for _ in range(3)]
+    for page in pages:
+        page.paste(0, (100, 100, 700, 300))  # an image on every page, no text layer: every page needs OCR
+    path = tmp_path / "scan.pdf"
+    pages[0].save(path, "PDF", resolution=100.0, save_all=True, append_images=pages[1:])
+    assert code_of(path, limits=Limits(ocr_pages=2)) == "too_many_ocr_pages"
+
+
+def test_pdf_pages_too_large_to_render_get_a_lower_resolution() -> None:
+    from documents.extract.ocr import DPI, render_dpi
+
+    assert render_dpi(595, 842, 80_000_000) == DPI  # A4
+    assert render_dpi(2384, 3370, 80_000_000) < DPI  # A0
+    for width, height in ((2384, 3370), (14_400, 14_400), (200_000, 200_000)):
+        dpi = render_dpi(width, height, 80_000_000)
+        assert (width / 72 * dpi) * (height / 72 * dpi) <= 80_000_000
 
 
 def test_every_error_code_has_a_message_in_every_language() -> None:

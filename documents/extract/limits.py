@@ -20,6 +20,9 @@ class LimitSettings(Protocol):
     max_unpacked_member_mb: int
     max_text_chars: int
     max_page_chars: int
+    max_pages: int
+    max_ocr_pages: int
+    max_image_megapixels: int
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,9 @@ class Limits:
     member_bytes: int = 25 * MB  # one member (word/document.xml, …), uncompressed
     text_chars: int = 2_000_000  # text extracted from one file
     page_chars: int = 50_000  # text of one PDF page (text layer or OCR)
+    pages: int = 500  # pages of one PDF
+    ocr_pages: int = 100  # pages that go through OCR (scanned PDF pages, frames of a TIFF)
+    image_pixels: int = 80_000_000  # one image, or one PDF page as rendered for OCR
 
     @classmethod
     def from_settings(cls, settings: LimitSettings) -> Limits:
@@ -36,6 +42,9 @@ class Limits:
             member_bytes=settings.max_unpacked_member_mb * MB,
             text_chars=settings.max_text_chars,
             page_chars=settings.max_page_chars,
+            pages=settings.max_pages,
+            ocr_pages=settings.max_ocr_pages,
+            image_pixels=settings.max_image_megapixels * 1_000_000,
         )
 
     @property

@@ -8,12 +8,14 @@ candidate). On a tie pdftotext wins (better reading order for multi-column heade
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfpage import PDFPage
 
 from documents.extract import ocr, tools
 from documents.extract.limits import Limits
@@ -35,12 +37,14 @@ class _Page:
     text: str
     method: str
     has_images: bool
+    size: tuple[float, float]  # points
 
 
 def _pdftotext(path: Path, limits: Limits) -> list[str] | None:
     if not tools.available("pdftotext"):
         return None
-    result = tools.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], timeout=TIMEOUT, max_output=limits.text_bytes)
+    args = ["pdftotext", "-enc", "UTF-8", "-l", str(limits.pages), str(path), "-"]
+    result = tools.run(args, timeout=TIMEOUT, max_output=limits.text_bytes)
     if result.returncode != 0:
         if "password" in result.stderr.lower() or "encrypt" in result.stderr.lower():
             raise ExtractionError("encrypted", "password-protected PDF")
@@ -69,6 +73,13 @@ def choose(plumber: str | None, poppler: str | None) -> tuple[str, str]:
     return max(candidates, key=value)
 
 
+def _check_page_count(pdf: pdfplumber.PDF, limits: Limits) -> None:
+    """Count pages up to one past the limit (pdfplumber would build every page of a million-page PDF)."""
+    found = sum(1 for _ in itertools.islice(PDFPage.create_pages(pdf.doc), limits.pages + 1))
+    if found > limits.pages:
+        raise ExtractionError("too_many_pages", f"more than {limits.pages} pages")
+
+
 def _read_pages(path: Path, limits: Limits) -> list[_Page]:
     try:
         pdf = pdfplumber.open(path)
@@ -78,6 +89,11 @@ def _read_pages(path: Path, limits: Limits) -> list[_Page]:
         if "password" in repr(exc).lower():
             raise ExtractionError("encrypted", "password-protected PDF") from exc
         raise ExtractionError("corrupt", "PDF could not be parsed") from exc
+    try:
+        _check_page_count(pdf, limits)
+    except BaseException:
+        pdf.stream.close()  # not pdf.close(): it would build every page first
+        raise
     with pdf:
         poppler = _pdftotext(path, limits)
         pages: list[_Page] = []
@@ -92,7 +108,7 @@ def _read_pages(path: Path, limits: Limits) -> list[_Page]:
             length += len(text) + 2
             limits.check_text(length)
             has_images = measure(text).letters < MIN_LETTERS and bool(page.images)
-            pages.append(_Page(index + 1, text, method, has_images))
+            pages.append(_Page(index + 1, text, method, has_images, (float(page.width), float(page.height))))
     if not pages:
         raise ExtractionError("corrupt", "PDF has no pages")
     return pages
@@ -107,7 +123,7 @@ def _needs_ocr(page: _Page) -> bool:
 
 def extract(path: Path, ocr_languages: str, limits: Limits) -> Extracted:
     pages = _read_pages(path, limits)
-    scanned = [page.number for page in pages if _needs_ocr(page)]
+    scanned = {page.number: page.size for page in pages if _needs_ocr(page)}
     warnings: tuple[str, ...] = ()
     if scanned:
         try:
