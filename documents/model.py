@@ -11,7 +11,7 @@ class ExtractionError(Exception):
     CODES = (
         "not_found", "unsupported", "corrupt", "empty", "encrypted", "too_large", "tool_missing",
         "unpacked_too_large", "text_too_long", "page_too_long", "too_many_pages", "too_many_ocr_pages",
-        "image_too_large",
+        "image_too_large", "not_text",
     )  # fmt: skip
 
     def __init__(self, code: str, detail: str = "") -> None:

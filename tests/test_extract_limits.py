@@ -328,6 +328,66 @@ def test_pdf_pages_too_large_to_render_get_a_lower_resolution() -> None:
         assert (width / 72 * dpi) * (height / 72 * dpi) <= 80_000_000
 
 
+# --- binary garbage named .txt ---------------------------------------------------------------------------
+
+
+def _random_bytes(size: int, seed: int = 7) -> bytes:
+    import random
+
+    return random.Random(seed).randbytes(size)
+
+
+@pytest.mark.parametrize("prefix", [b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"])
+def test_binary_garbage_named_txt_is_refused(tmp_path: Path, prefix: bytes) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_bytes(prefix + _random_bytes(20_000))
+    assert code_of(path) == "not_text"
+    small = tmp_path / "small.md"
+    small.write_bytes(_random_bytes(200, seed=3))
+    assert code_of(small) == "not_text"
+
+
+def test_binary_garbage_named_html_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_bytes(_random_bytes(20_000))
+    assert code_of(path) == "not_text"
+
+
+def test_real_texts_in_every_encoding_still_pass(tmp_path: Path) -> None:
+    import unicodedata
+
+    from documents.extract.plain import decode
+    from tests.corpus import legal_files, party_files
+
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+
+    def cp1258(text: str) -> bytes:  # Windows-1258 stores base letters followed by a tone mark
+        out = []
+        for ch in text:
+            parts = unicodedata.normalize("NFD", ch)
+            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+            out.append(base + "".join(c for c in parts if c in tones))
+        return "".join(out).encode("cp1258", "replace")
+
+    paths = party_files() + legal_files()[:6]  # the whole shared corpus: scripts/hostile_files.py --corpus
+    assert paths
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        for data in (text.encode(), text.encode("utf-16"), text.encode("utf-16-le"), cp1258(text)):
+            decoded, _ = decode(data)
+            assert unicodedata.normalize("NFC", decoded) == unicodedata.normalize("NFC", text), path.name
+
+
+def test_chinese_utf16_without_bom_and_dos_padding(tmp_path: Path) -> None:
+    chinese = "越南共产党中央委员会关于加强党的建设的决议。各级党组织要认真学习贯彻，按时报告结果。" * 3
+    path = tmp_path / "zh.txt"
+    path.write_bytes(chinese.encode("utf-16-le"))  # too few NUL bytes for the UTF-16 pattern
+    assert extract_file(path, max_bytes=MAX).text == chinese
+    dos = tmp_path / "dos.txt"
+    dos.write_bytes(BODY.encode("utf-8") + b"\r\n\x1a")
+    assert extract_file(dos, max_bytes=MAX).text.startswith(BODY)  # accepted (the ^Z is kept as before)
+
+
 def test_every_error_code_has_a_message_in_every_language() -> None:
     from bot.i18n import LANGUAGES, catalog
 
