@@ -234,11 +234,11 @@ def test_tool_output_is_capped() -> None:
 # --- pages and pixels --------------------------------------------------------------------------------
 
 
-def many_pages_pdf(path: Path, count: int) -> Path:
-    """A valid PDF of ``count`` empty pages (~50 bytes each)."""
+def many_pages_pdf(path: Path, count: int, declared: int | None = None) -> Path:
+    """A valid PDF of ``count`` empty pages (~50 bytes each); its page tree says ``declared`` (default: count)."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
     kids = " ".join(f"{3 + i} 0 R" for i in range(count))
-    objects.append(f"<< /Type /Pages /Count {count} /Kids [{kids}] >>".encode())
+    objects.append(f"<< /Type /Pages /Count {declared or count} /Kids [{kids}] >>".encode())
     objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * count
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for number, body in enumerate(objects, start=1):
@@ -262,6 +262,13 @@ def test_pdf_with_too_many_pages_is_refused_before_pages_are_built(
     monkeypatch.setattr(pdfplumber.PDF, "pages", property(lambda self: pytest.fail("pages built")))
     assert code_of(path) == "too_many_pages"  # default limit
     assert code_of(many_pages_pdf(tmp_path / "six.pdf", 6), limits=Limits(pages=5)) == "too_many_pages"
+    liar = many_pages_pdf(tmp_path / "liar.pdf", 600, declared=1)  # the page tree understates its pages
+    assert code_of(liar) == "too_many_pages"
+    from documents.extract import pdf
+
+    monkeypatch.setattr(pdf, "_declared_pages", lambda path: None)  # without poppler's pdfinfo: pdfminer counts
+    assert code_of(path) == "too_many_pages"
+    assert code_of(liar) == "too_many_pages"
 
 
 def _png(path: Path, width: int, height: int) -> Path:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,6 +74,18 @@ def choose(plumber: str | None, poppler: str | None) -> tuple[str, str]:
     return max(candidates, key=value)
 
 
+_PAGES_LINE = re.compile(rb"^Pages:\s+(\d+)\s*$", re.M)
+
+
+def _declared_pages(path: Path) -> int | None:
+    """Page count as poppler's pdfinfo reads it (in C, before pdfminer parses a huge cross-reference table)."""
+    if not tools.available("pdfinfo"):
+        return None
+    result = tools.run(["pdfinfo", str(path)], timeout=TIMEOUT, max_output=1024 * 1024)
+    found = _PAGES_LINE.search(result.stdout) if result.returncode == 0 else None
+    return int(found.group(1)) if found else None
+
+
 def _check_page_count(pdf: pdfplumber.PDF, limits: Limits) -> None:
     """Count pages up to one past the limit (pdfplumber would build every page of a million-page PDF)."""
     found = sum(1 for _ in itertools.islice(PDFPage.create_pages(pdf.doc), limits.pages + 1))
@@ -81,6 +94,9 @@ def _check_page_count(pdf: pdfplumber.PDF, limits: Limits) -> None:
 
 
 def _read_pages(path: Path, limits: Limits) -> list[_Page]:
+    declared = _declared_pages(path)
+    if declared is not None and declared > limits.pages:
+        raise ExtractionError("too_many_pages", f"{declared} pages > {limits.pages}")
     try:
         pdf = pdfplumber.open(path)
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
