@@ -2,6 +2,8 @@
 
 ``extract_file`` sniffs the content first (PDF, ZIP/DOCX, OLE2 .doc, PNG/JPEG/TIFF, HTML) and falls back
 to the file suffix; every failure is an :class:`~documents.model.ExtractionError` with a stable ``code``.
+Hostile input is bounded by :class:`~documents.extract.limits.Limits` (ZIP containers by
+:mod:`~documents.extract.archive`, images by :mod:`~documents.extract.images`).
 """
 
 from __future__ import annotations
@@ -63,8 +65,9 @@ def extract_file(
     """NFC text of ``path``.
 
     Raises ExtractionError: not_found (missing, not a regular file, or unreadable), unsupported, corrupt,
-    empty, encrypted, too_large (checked before reading), tool_missing, and a code per exceeded ``limits``
-    (unpacked_too_large, text_too_long, page_too_long). No other exception escapes.
+    empty, encrypted, too_large (checked before reading), tool_missing, not_text (binary data named .txt),
+    and one code per exceeded ``limits``: unpacked_too_large, text_too_long, page_too_long, too_many_pages,
+    too_many_ocr_pages, image_too_large. No other exception escapes.
     """
     size = _readable_size(path)
     if size > max_bytes:
