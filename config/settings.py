@@ -48,6 +48,40 @@ class Settings(BaseSettings):
     query_threads: int = Field(1, ge=1, description="Torch/FAISS threads on the question path")
     ingest_threads: int = Field(2, ge=1, description="Torch threads while ingesting")
     max_file_mb: int = Field(20, ge=1, description="Largest file accepted for ingestion")
+    max_unpacked_mb: int = Field(
+        100,
+        ge=1,
+        description="Largest uncompressed size of all members of a ZIP-based file (DOCX) together; declared and "
+        "inflated sizes are checked before parsing (decompression bombs)",
+    )
+    max_unpacked_member_mb: int = Field(
+        25, ge=1, description="Largest uncompressed size of one member of a ZIP-based file (e.g. word/document.xml)"
+    )
+    max_text_chars: int = Field(
+        2_000_000,
+        ge=1000,
+        description="Longest text extracted from one file, in characters (a 60-page resolution has ~150,000); "
+        "longer files are refused",
+    )
+    max_page_chars: int = Field(
+        50_000,
+        ge=1000,
+        description="Longest text of one PDF page, text layer or OCR, in characters (a dense A4 page has under 10,000)",
+    )
+    max_pages: int = Field(
+        500, ge=1, description="Most pages in one PDF; longer PDFs are refused before any page is read"
+    )
+    max_ocr_pages: int = Field(
+        100,
+        ge=1,
+        description="Most pages read by OCR in one file (scanned PDF pages, frames of a TIFF), at a few seconds each",
+    )
+    max_image_megapixels: int = Field(
+        80,
+        ge=1,
+        description="Largest image in megapixels (an A4 page scanned at 600 dpi has 35); PDF pages are rendered "
+        "for OCR within it",
+    )
     max_question_chars: int = Field(1000, ge=50, description="Longer questions are refused")
     ocr_languages: str = Field("vie+chi_sim", description="Tesseract languages for scans")
     log_level: LogLevel = Field("INFO", description="Logging level (question texts are never logged at INFO)")

@@ -8,7 +8,11 @@ from dataclasses import dataclass, field
 class ExtractionError(Exception):
     """A file that cannot be turned into text. ``code`` is stable and maps to a user message."""
 
-    CODES = ("unsupported", "corrupt", "empty", "encrypted", "too_large", "tool_missing")
+    CODES = (
+        "not_found", "unsupported", "corrupt", "empty", "encrypted", "too_large", "tool_missing",
+        "unpacked_too_large", "text_too_long", "page_too_long", "too_many_pages", "too_many_ocr_pages",
+        "image_too_large", "not_text",
+    )  # fmt: skip
 
     def __init__(self, code: str, detail: str = "") -> None:
         if code not in self.CODES:

@@ -17,6 +17,7 @@ import numpy as np
 
 from config.settings import Settings
 from documents.abbreviations import defined_in
+from documents.extract.limits import Limits
 from documents.model import DocIdentity, ExtractionError, ParsedDocument
 from documents.relations import find_relations
 from documents.text import one_line
@@ -103,6 +104,7 @@ class Library:
             source_name=one_line(source_name or path.name) or "file",
             max_bytes=self.settings.max_file_mb * 1024 * 1024,
             ocr_languages=self.settings.ocr_languages,
+            limits=Limits.from_settings(self.settings),
         )
 
     def existing(self, parsed: ParsedDocument) -> DocumentRow | None:

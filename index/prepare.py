@@ -8,6 +8,7 @@ from pathlib import Path
 
 from documents.chunking import split_document
 from documents.extract import extract_file
+from documents.extract.limits import DEFAULT_LIMITS, Limits
 from documents.identity import parse_identity
 from documents.model import DocIdentity, ParsedDocument
 from documents.text import canonical_tones, fold, has_cjk
@@ -35,11 +36,12 @@ def doc_key(identity: DocIdentity, source_name: str) -> str:
 
 
 def prepare_file(
-    path: Path, *, source_name: str | None = None, max_bytes: int, ocr_languages: str, max_chars: int = 1200
+    path: Path, *, source_name: str | None = None, max_bytes: int, ocr_languages: str, max_chars: int = 1200,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ParsedDocument:
     """Parse ``path``; raises :class:`documents.model.ExtractionError` for files that cannot be read."""
     name = source_name or path.name
-    extracted = extract_file(path, max_bytes=max_bytes, ocr_languages=ocr_languages)
+    extracted = extract_file(path, max_bytes=max_bytes, ocr_languages=ocr_languages, limits=limits)
     identity = parse_identity(extracted.text, name)
     if cjk_share(extracted.text) > 0.3:  # ~0.6 tokens per Han character against ~0.3 per Latin one
         max_chars = max_chars // 2

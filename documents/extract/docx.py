@@ -1,5 +1,7 @@
 """DOCX via python-docx: body paragraphs and tables in document order (headers/footers are skipped).
 
+The container is checked by :class:`documents.extract.archive.SafeZip` first (decompression bombs).
+
 A table row becomes one line, cells joined by " | ". Runs set in a legacy Vietnamese font (``.VnTime``,
 ``VNI-Times``) are converted by font name; the whole text then goes through the usual legacy detection.
 """
@@ -14,6 +16,8 @@ import docx
 from docx.oxml.ns import qn
 
 from documents import legacy_fonts
+from documents.extract.archive import SafeZip
+from documents.extract.limits import Limits
 from documents.extract.result import build
 from documents.model import Extracted
 
@@ -121,13 +125,18 @@ def _blocks(parent: Any, fonts: _Fonts) -> Iterator[tuple[str, bool]]:
                 yield from _blocks(content, fonts)
 
 
-def extract(path: Path) -> Extracted:
+def extract(path: Path, limits: Limits) -> Extracted:
+    with SafeZip(path, limits) as archive:
+        archive.verify()  # python-docx inflates every part: sizes are checked first
     document = docx.Document(str(path))
     fonts = _Fonts(document)
     lines: list[str] = []
     converted = False
+    length = 0
     for text, legacy in _blocks(document.element.body, fonts):
+        length += len(text) + 1
+        limits.check_text(length)  # stop as soon as the text is too long, not after collecting it all
         lines.append(text)
         converted = converted or legacy
     warnings = ("legacy_font_converted",) if converted else ()
-    return build("\n".join(lines), "docx", warnings)
+    return build("\n".join(lines), "docx", warnings, limits=limits)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from documents.extract.limits import Limits
 from documents.extract.plain import decode
 from documents.extract.result import build
 from documents.model import Extracted
@@ -56,9 +57,9 @@ def _text(root: LexborNode) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def extract(path: Path) -> Extracted:
+def extract(path: Path, limits: Limits) -> Extracted:
     text, _ = decode(path.read_bytes())
     tree = LexborHTMLParser(text)
     tree.strip_tags(_DROP)
     root = _content_root(tree)
-    return build(_text(root) if root is not None else "", "html", legacy=False)
+    return build(_text(root) if root is not None else "", "html", limits=limits, legacy=False)

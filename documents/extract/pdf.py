@@ -8,14 +8,18 @@ candidate). On a tie pdftotext wins (better reading order for multi-column heade
 
 from __future__ import annotations
 
+import itertools
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfpage import PDFPage
 
 from documents.extract import ocr, tools
+from documents.extract.limits import Limits
 from documents.extract.quality import measure
 from documents.extract.result import build
 from documents.model import Extracted, ExtractionError
@@ -34,12 +38,14 @@ class _Page:
     text: str
     method: str
     has_images: bool
+    size: tuple[float, float]  # points
 
 
-def _pdftotext(path: Path) -> list[str] | None:
+def _pdftotext(path: Path, limits: Limits) -> list[str] | None:
     if not tools.available("pdftotext"):
         return None
-    result = tools.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], timeout=TIMEOUT)
+    args = ["pdftotext", "-enc", "UTF-8", "-l", str(limits.pages), str(path), "-"]
+    result = tools.run(args, timeout=TIMEOUT, max_output=limits.text_bytes)
     if result.returncode != 0:
         if "password" in result.stderr.lower() or "encrypt" in result.stderr.lower():
             raise ExtractionError("encrypted", "password-protected PDF")
@@ -68,7 +74,29 @@ def choose(plumber: str | None, poppler: str | None) -> tuple[str, str]:
     return max(candidates, key=value)
 
 
-def _read_pages(path: Path) -> list[_Page]:
+_PAGES_LINE = re.compile(rb"^Pages:\s+(\d+)\s*$", re.M)
+
+
+def _declared_pages(path: Path) -> int | None:
+    """Page count as poppler's pdfinfo reads it (in C, before pdfminer parses a huge cross-reference table)."""
+    if not tools.available("pdfinfo"):
+        return None
+    result = tools.run(["pdfinfo", str(path)], timeout=TIMEOUT, max_output=1024 * 1024)
+    found = _PAGES_LINE.search(result.stdout) if result.returncode == 0 else None
+    return int(found.group(1)) if found else None
+
+
+def _check_page_count(pdf: pdfplumber.PDF, limits: Limits) -> None:
+    """Count pages up to one past the limit (pdfplumber would build every page of a million-page PDF)."""
+    found = sum(1 for _ in itertools.islice(PDFPage.create_pages(pdf.doc), limits.pages + 1))
+    if found > limits.pages:
+        raise ExtractionError("too_many_pages", f"more than {limits.pages} pages")
+
+
+def _read_pages(path: Path, limits: Limits) -> list[_Page]:
+    declared = _declared_pages(path)
+    if declared is not None and declared > limits.pages:
+        raise ExtractionError("too_many_pages", f"{declared} pages > {limits.pages}")
     try:
         pdf = pdfplumber.open(path)
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
@@ -77,15 +105,26 @@ def _read_pages(path: Path) -> list[_Page]:
         if "password" in repr(exc).lower():
             raise ExtractionError("encrypted", "password-protected PDF") from exc
         raise ExtractionError("corrupt", "PDF could not be parsed") from exc
+    try:
+        _check_page_count(pdf, limits)
+    except BaseException:
+        pdf.stream.close()  # not pdf.close(): it would build every page first
+        raise
     with pdf:
-        poppler = _pdftotext(path)
+        poppler = _pdftotext(path, limits)
         pages: list[_Page] = []
+        length = 0
         for index, page in enumerate(pdf.pages):
             other = poppler[index] if poppler is not None and index < len(poppler) else None
+            if other is not None:
+                limits.check_page(len(other), index + 1)  # before pdfplumber spends minutes on the same page
             plumber = None if other is not None and _clean(other) else page.extract_text() or ""
+            limits.check_page(len(plumber or ""), index + 1)
             text, method = choose(plumber, other)
+            length += len(text) + 2
+            limits.check_text(length)
             has_images = measure(text).letters < MIN_LETTERS and bool(page.images)
-            pages.append(_Page(index + 1, text, method, has_images))
+            pages.append(_Page(index + 1, text, method, has_images, (float(page.width), float(page.height))))
     if not pages:
         raise ExtractionError("corrupt", "PDF has no pages")
     return pages
@@ -98,13 +137,13 @@ def _needs_ocr(page: _Page) -> bool:
     return quality.score < MIN_SCORE
 
 
-def extract(path: Path, ocr_languages: str) -> Extracted:
-    pages = _read_pages(path)
-    scanned = [page.number for page in pages if _needs_ocr(page)]
+def extract(path: Path, ocr_languages: str, limits: Limits) -> Extracted:
+    pages = _read_pages(path, limits)
+    scanned = {page.number: page.size for page in pages if _needs_ocr(page)}
     warnings: tuple[str, ...] = ()
     if scanned:
         try:
-            texts, warnings = ocr.pdf_pages(path, scanned, ocr_languages)
+            texts, warnings = ocr.pdf_pages(path, scanned, ocr_languages, limits)
         except ExtractionError as exc:
             if exc.code != "tool_missing" or len(scanned) == len(pages):
                 raise
@@ -117,4 +156,4 @@ def extract(path: Path, ocr_languages: str) -> Extracted:
     if measure("\n".join(page.text for page in pages)).score < MIN_SCORE:
         warnings += ("low_text_quality",)
     log.info("pdf pages=%d ocr_pages=%d method=%s", len(pages), len(scanned), method)
-    return build("\n\n".join(page.text for page in pages), method, warnings, pages=len(pages))
+    return build("\n\n".join(page.text for page in pages), method, warnings, pages=len(pages), limits=limits)

@@ -2,6 +2,8 @@
 
 Decoding: UTF-8 (BOM optional) → UTF-16 (BOM, or NUL-byte pattern) → the better of cp1258/cp1252 (Vietnamese
 syllables decide); TCVN3/VNI bytes come out of cp1252 and are converted by :mod:`documents.legacy_fonts`.
+When the single-byte reading is implausible (control, unassigned characters), strict UTF-16 without a BOM is
+tried (Chinese has too few NUL bytes for the pattern); bytes that read as no plausible text are ``not_text``.
 
 Markdown is kept as written except ATX heading markers: ``## Điều 1`` becomes ``Điều 1`` so headings look
 the same as in plain-text documents (the chunker recognises "Điều", "Chương", "I." at line start). Emphasis,
@@ -16,6 +18,8 @@ import unicodedata
 from pathlib import Path
 
 from documents import legacy_fonts
+from documents.extract.limits import Limits
+from documents.extract.quality import implausible_share, looks_like_text
 from documents.extract.result import build
 from documents.model import Extracted, ExtractionError
 from documents.text import has_vietnamese_marks
@@ -44,7 +48,28 @@ def _vietnamese_score(text: str) -> int:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding name)."""
+    """(text, encoding name); raises ``not_text`` for bytes that read as no plausible text (binary data)."""
+    text, encoding = _decode(data)
+    if not looks_like_text(text):
+        share = implausible_share(text)
+        raise ExtractionError("not_text", f"{share:.0%} control or unassigned characters as {encoding}")
+    return text, encoding
+
+
+def _strict_utf16(data: bytes) -> str | None:
+    if len(data) % 2:
+        return None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if looks_like_text(text):
+            return text
+    return None
+
+
+def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", "replace"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -60,9 +85,12 @@ def decode(data: bytes) -> tuple[str, str]:
     if legacy_fonts.detect(t1252) is not None:
         return t1252, "cp1252"  # TCVN3/VNI bytes: converted later by documents.extract.result
     t1258 = data.decode("cp1258", "replace")
-    if _vietnamese_score(t1258) > 1.2 * _vietnamese_score(t1252) + 2:
-        return t1258, "cp1258"
-    return t1252, "cp1252"
+    single = (t1258, "cp1258") if _vietnamese_score(t1258) > 1.2 * _vietnamese_score(t1252) + 2 else (t1252, "cp1252")
+    if not looks_like_text(single[0]):
+        utf16 = _strict_utf16(data)
+        if utf16 is not None:
+            return utf16, "utf-16"
+    return single
 
 
 def strip_markdown_headings(text: str) -> str:
@@ -75,14 +103,15 @@ def strip_markdown_headings(text: str) -> str:
     return "\n".join(out)
 
 
-def extract(path: Path, *, markdown: bool = False) -> Extracted:
+def extract(path: Path, limits: Limits, *, markdown: bool = False) -> Extracted:
     data = path.read_bytes()
     if not data.strip():
         raise ExtractionError("empty", "blank text file")
     text, encoding = decode(data)
+    limits.check_text(len(text))
     warnings: tuple[str, ...] = ()
     if encoding in ("cp1258", "cp1252"):
         warnings = ("legacy_encoding",)
     if markdown:
         text = strip_markdown_headings(text)
-    return build(text, "md" if markdown else "txt", warnings)
+    return build(text, "md" if markdown else "txt", warnings, limits=limits)

@@ -1,4 +1,5 @@
-"""How much an extracted text looks like real text (used to pick a PDF text path and to trigger OCR).
+"""How much an extracted text looks like real text (used to pick a PDF text path and to trigger OCR, and to
+refuse binary data decoded as text).
 
 The score is the share of "good" characters among the non-space ones: letters of Latin/Vietnamese/CJK
 scripts, digits and ordinary punctuation are good; U+FFFD, private-use code points, control characters,
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 _CID = re.compile(r"\(cid:\d+\)")
@@ -35,6 +37,27 @@ def _is_good_letter(ch: str) -> bool:
         or 0xF900 <= code <= 0xFAFF
         or 0x3040 <= code <= 0x30FF  # kana (harmless in CJK text)
     )
+
+
+MAX_IMPLAUSIBLE = 0.05  # real texts: 0 (see scripts/hostile_files.py --corpus); bytes decoded as text: 0.1-0.6
+_IMPLAUSIBLE_CATEGORIES = frozenset({"Cc", "Cn", "Cs", "Co"})
+
+
+def implausible_share(text: str) -> float:
+    """Share of control (other than white space), unassigned, surrogate and private-use code points and U+FFFD
+    among the non-space characters. Trailing NUL and ^Z padding (old DOS editors) is not counted."""
+    bad = total = 0
+    for ch, count in Counter(text.rstrip("\x00\x1a")).items():
+        if ch.isspace():
+            continue
+        total += count
+        if ch == "\ufffd" or unicodedata.category(ch) in _IMPLAUSIBLE_CATEGORIES:
+            bad += count
+    return bad / total if total else 0.0
+
+
+def looks_like_text(text: str) -> bool:
+    return implausible_share(text) <= MAX_IMPLAUSIBLE
 
 
 def measure(text: str) -> Quality:

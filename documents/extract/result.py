@@ -1,8 +1,9 @@
-"""Turn a raw extracted string into :class:`Extracted` (legacy fonts → Unicode, then NFC)."""
+"""Turn a raw extracted string into :class:`Extracted` (length checked, legacy fonts → Unicode, then NFC)."""
 
 from __future__ import annotations
 
 from documents import legacy_fonts
+from documents.extract.limits import Limits
 from documents.model import Extracted
 from documents.text import nfc
 
@@ -13,9 +14,12 @@ def build(
     warnings: tuple[str, ...] = (),
     pages: int | None = None,
     *,
+    limits: Limits,
     legacy: bool = True,
 ) -> Extracted:
-    """``legacy`` runs :func:`documents.legacy_fonts.convert` first (it must run before NFC clean-up)."""
+    """``legacy`` runs :func:`documents.legacy_fonts.convert` first (it must run before NFC clean-up); text
+    longer than ``limits.text_chars`` is refused before either."""
+    limits.check_text(len(raw))
     found: list[str] = list(warnings)
     if legacy:
         raw, encoding = legacy_fonts.convert(raw)

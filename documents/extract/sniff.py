@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 from typing import Literal
 
+from documents.extract.archive import member_names
+from documents.extract.limits import DEFAULT_LIMITS, Limits
 from documents.model import ExtractionError
 
 Kind = Literal["pdf", "docx", "doc", "image", "html", "markdown", "text"]
@@ -40,13 +41,8 @@ def _ole_kind(path: Path) -> Kind:
     raise ExtractionError("unsupported", "OLE container without a Word document")
 
 
-def _zip_kind(path: Path) -> Kind:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ExtractionError("corrupt", "broken ZIP container") from exc
-    if "word/document.xml" in names:
+def _zip_kind(path: Path, limits: Limits) -> Kind:
+    if "word/document.xml" in member_names(path, limits):
         return "docx"
     raise ExtractionError("unsupported", "ZIP file that is not a Word document")
 
@@ -60,14 +56,14 @@ def _looks_like_text(head: bytes) -> bool:
     return controls <= len(head) // 100
 
 
-def sniff(path: Path) -> Kind:
+def sniff(path: Path, limits: Limits = DEFAULT_LIMITS) -> Kind:
     with path.open("rb") as handle:
         head = handle.read(_HEAD)
     suffix = path.suffix.lower()
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        return _zip_kind(path)
+        return _zip_kind(path, limits)
     if head.startswith(_OLE_MAGIC):
         return _ole_kind(path)
     if head.startswith(_IMAGE_MAGIC):
