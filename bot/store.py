@@ -10,6 +10,7 @@ whatever the database says.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -110,6 +111,23 @@ SCHEMA = Schema(version=1, create=_CURRENT)
 
 
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are sometimes typed
+#: SQLite's INTEGER is signed 64-bit: a larger number in a query raises OverflowError.
+MAX_ID = 2**63 - 1
+_ID = re.compile(r"[0-9]{1,19}")
+
+
+def store_path(data_dir: Path) -> Path:
+    """Where the bot store of a data directory lives."""
+    return data_dir / "bot.sqlite3"
+
+
+def parse_id(text: str) -> int | None:
+    """A positive id as typed or sent back by a button (ASCII digits, within SQLite's range), else None."""
+    text = text.strip()
+    if not _ID.fullmatch(text):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
 
 
 @dataclass(frozen=True)
@@ -242,8 +260,9 @@ class BotStore(Database):
     def find_user(self, text: str) -> UserRow | None:
         """A user by numeric id or ``@username`` (as typed by an admin)."""
         text = text.strip()
-        if text.lstrip("-").isdigit():
-            return self.user(int(text))
+        if text[:1].isdigit():
+            user_id = parse_id(text)
+            return self.user(user_id) if user_id is not None else None
         row = self._one("SELECT * FROM users WHERE username = ? COLLATE NOCASE", (text.lstrip("@"),))
         return self._user(row) if row else None
 

@@ -98,7 +98,7 @@ def test_long_section_is_split_below_the_limit(nqbot: BotHarness) -> None:
 
 def _section_view(nqbot: BotHarness, chunk_id: int) -> list[str]:
     """What the bot should send for the section button of ``chunk_id``."""
-    from bot.telegram.handlers.buttons import SECTION_RADIUS, section_chunks
+    from bot.library import SECTION_RADIUS, section_chunks
     from bot.telegram.render import passage_messages
 
     found = nqbot.engine.passage(chunk_id, radius=SECTION_RADIUS)

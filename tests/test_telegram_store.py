@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from telegram import Chat, Message, MessageEntity, User
 
+from bot.access import Caller, resolve_caller
+from bot.followup import FollowUps
 from bot.i18n import LANGUAGES, catalog
+from bot.library import section_chunks
+from bot.progress import edit_due
+from bot.ratelimit import RateLimiter, Verdict
 from bot.store import BotStore
-from bot.telegram.access import Caller, resolve_caller
-from bot.telegram.followup import FollowUps
-from bot.telegram.handlers.buttons import section_chunks
-from bot.telegram.handlers.questions import addressed_question
-from bot.telegram.handlers.uploads import safe_name, upload_name
-from bot.telegram.progress import edit_due
-from bot.telegram.ratelimit import RateLimiter, Verdict
+from bot.telegram.addressing import addressed_question
+from bot.uploads import safe_name, upload_name
 from index.rows import ChunkRow
 
 LOCALES = Path(__file__).resolve().parents[1] / "bot" / "locales"

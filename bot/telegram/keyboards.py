@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.access import Caller
+from bot.asking import Answered
 from bot.i18n import LANGUAGES, t
 from bot.telegram.callbacks import encode
 from bot.telegram.render import DocFilter
@@ -85,3 +87,11 @@ def documents_keyboard(page: int, pages: int, flt: DocFilter, type_codes: Sequen
 
 def language_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[_button(LANGUAGE_NAMES[code], encode("ln", code)) for code in LANGUAGES]])
+
+
+def answer_markup(answered: Answered, caller: Caller) -> InlineKeyboardMarkup:
+    """The buttons under an answer (download buttons by :meth:`Caller.may_download`), or 👍/👎 alone."""
+    answer = answered.answer
+    if not answer.found:
+        return not_found_keyboard(answered.question_id)
+    return answer_keyboard(answer.citations, answered.question_id, caller.lang, downloads=caller.may_download())

@@ -14,6 +14,7 @@ from bot.i18n import catalog, t
 from bot.render_text import display_date, display_time
 from bot.store import StatsReport, UserRow
 from bot.telegram.split import MESSAGE_LIMIT, esc, join_blocks, split_html, visible_len
+from bot.uploads import Cancelled, Expired, Failed, Indexed
 from documents.model import ParsedDocument, Section
 from documents.text import fold
 from index.answer import Answer, Citation
@@ -33,6 +34,11 @@ def th(key: str, lang: str, /, **fields: str | int | float) -> str:
     """A catalog message as HTML: the template is escaped, ``fields`` must already be HTML (or numbers)."""
     template = t(key, lang)
     return esc(template).format(**fields)
+
+
+def lang_name(code: str) -> str:
+    """A language's own name for itself (``中文``, ``English``…), as the language menu shows it."""
+    return t(f"tg.lang.name.{code}", code)
 
 
 def label_html(number: str | None, title: str | None) -> str:
@@ -118,8 +124,6 @@ def passage_messages(document: DocumentRow, chunks: Sequence[ChunkRow], lang: st
     """The whole passage (one chunk) or the surrounding section (several), split as needed."""
     head = [label_html(document.number, document.title)]
     head.append(th("tg.passage.section_header" if section else "tg.passage.header", lang))
-    if not document.active_version:
-        head.append(th("tg.passage.superseded", lang))
     blocks = ["\n".join(head)]
     for chunk in chunks:
         locator = f"<i>{esc(chunk.locator)}</i>\n" if chunk.locator else ""
@@ -305,6 +309,18 @@ def ingest_done_html(status: str, document: DocumentRow | None, chunks: int, lan
     key = {"replaced": "tg.upload.done_replaced", "unchanged": "tg.upload.unchanged"}.get(status, "tg.upload.done")
     return th(key, lang, document=label_html(document.number, document.title), chunks=chunks,
               version=document.version_no)
+
+
+def upload_state_html(outcome: Failed | Indexed | Expired | Cancelled, lang: str, limit_mb: int) -> str:
+    """An upload's status message once it is no longer a preview."""
+    if isinstance(outcome, Indexed):
+        report = outcome.report
+        return ingest_done_html(report.status, report.document, report.chunks, lang)
+    if isinstance(outcome, Cancelled):
+        return th("tg.upload.cancelled", lang, name=esc(outcome.name))
+    if isinstance(outcome, Expired):
+        return th("tg.upload.expired", lang, name=esc(outcome.name))
+    return th("tg.upload.failed" if outcome.code == "failed" else f"error.{outcome.code}", lang, limit=limit_mb)
 
 
 # admin reports --------------------------------------------------------------------------------------------

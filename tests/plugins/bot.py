@@ -42,9 +42,9 @@ class BotHarness:
 
     # lifecycle ---------------------------------------------------------------------------------------
     def start(self) -> BotHarness:
-        settings = self.engine.settings.model_copy(
-            update={"telegram_token": SecretStr(self.fake.token), "admin_ids": [ADMIN_ID]})
-        config = BotConfig(data_dir=self.data_dir, poll_timeout=1.0, **self.config_overrides)
+        settings = self.engine.settings.model_copy(update={
+            "telegram_token": SecretStr(self.fake.token), "admin_ids": [ADMIN_ID], "data_dir": self.data_dir})
+        config = BotConfig(poll_timeout=1.0, **self.config_overrides)
         application = build_application(self.engine, settings=settings, config=config,
                                          base_url=self.fake.base_url, base_file_url=self.fake.base_file_url)
         self.runner = BackgroundBot(application, poll_timeout=1.0).start()
