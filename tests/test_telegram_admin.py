@@ -219,3 +219,48 @@ def test_two_admins_upload_at_once_then_remove_and_reindex(upload_bot: BotHarnes
     replies = upload_bot.ask(member, "Mỗi chi bộ cử đảng viên phụ trách công tác tuyên giáo theo TB 940?")
     assert "940-TB/TU" in replies[0]["html"]
     assert fake.rejected == []
+
+
+def test_buttons_of_superseded_and_removed_documents_are_gone(upload_bot: BotHarness) -> None:
+    fake = upload_bot.fake
+    first = upload(upload_bot, "tb-950.txt", notice(950, "công tác thi đua khen thưởng"))
+    upload_bot.press(upload_bot.admin, first, button(first, "up:"))
+    wait_edited(upload_bot, first, "✅ Đã nạp")
+    member = upload_bot.member(5010)
+    old = upload_bot.ask(member, "Theo TB 950 đến hết năm nào văn bản về công tác thi đua khen thưởng được ký số?")
+    assert "950-TB/TU" in old[0]["html"]
+    second = upload(upload_bot, "tb-950-sua.txt", notice(950, "công tác thi đua khen thưởng", year=2028))
+    upload_bot.press(upload_bot.admin, second, button(second, "up:").rsplit(":", 1)[0] + ":rep")
+    wait_edited(upload_bot, second, "✅ Đã nạp phiên bản 2")
+    for prefix in ("pa:", "se:"):  # the old version's passages are history now
+        query = upload_bot.press(member, old[-1], button(old[-1], prefix))
+        gone = upload_bot.wait_callback_answer(query)
+        assert gone["text"] == "Đoạn văn bản này không còn trong kho." and gone["show_alert"]
+    current = upload_bot.ask(member, "Theo TB 950 đến hết năm nào văn bản về công tác thi đua khen thưởng được ký số?")
+    assert "2028" in current[0]["html"]
+    upload_bot.say(upload_bot.admin, "/remove 950-TB/TU")
+    before = upload_bot.last_id(member["id"])
+    for prefix in ("pa:", "se:", "ol:"):
+        query = upload_bot.press(member, current[-1], button(current[-1], prefix))
+        assert upload_bot.wait_callback_answer(query)["text"] == "Đoạn văn bản này không còn trong kho."
+    assert upload_bot.last_id(member["id"]) == before  # nothing of the removed document was sent
+    assert fake.rejected == []
+
+
+def test_one_download_rule_for_answers_doc_and_the_button(nqbot: BotHarness) -> None:
+    fake = nqbot.fake
+    member = nqbot.member(5011)
+    question = "Làm thế nào để tải văn bản lên?"
+    assert not has_button(nqbot.ask(member, question)[-1], "dl:")  # downloads are off
+    (card,) = nqbot.say(member, "/doc 57-NQ/TW")
+    assert not has_button(card, "dl:")
+    answer = nqbot.ask(nqbot.admin, question)[-1]
+    assert has_button(answer, "dl:")  # admins always may download, in answers too
+    (admin_card,) = nqbot.say(nqbot.admin, "/doc 57-NQ/TW")
+    assert has_button(admin_card, "dl:")
+    nqbot.press(nqbot.admin, answer, button(answer, "dl:"))
+    fake.wait_for(lambda: fake.uploaded_documents(nqbot.admin["id"]))
+    assert fake.uploaded_documents(nqbot.admin["id"])[0][0] == "huong-dan-su-dung-nqbot.md"
+    nqbot.say(nqbot.admin, "/downloads on")
+    assert has_button(nqbot.ask(member, question)[-1], "dl:")
+    assert fake.rejected == []
