@@ -6,6 +6,13 @@ the real Telegram would have refused).
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
+import pytest
+
+from index.engine import Engine
+from tests.fake_telegram import FakeTelegram
 from tests.plugins.bot import ADMIN_ID, BotHarness, button, buttons, has_button, sent_to
 
 Q57 = "Nghị quyết 57 đặt mục tiêu gì về chuyển đổi số đến năm 2030?"
@@ -265,8 +272,6 @@ def test_errors_become_an_apology_and_flood_control_retries(nqbot: BotHarness,
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    import pytest
-
     assert isinstance(monkeypatch, pytest.MonkeyPatch)
     monkeypatch.setattr(nqbot.engine, "ask", broken)
     (apology,) = nqbot.say(user, "câu hỏi làm hỏng bộ máy")
@@ -276,4 +281,28 @@ def test_errors_become_an_apology_and_flood_control_retries(nqbot: BotHarness,
     fake.send_text(user, Q57)
     fake.wait_for(lambda: any("blocked" in r["description"] for r in fake.injected))
     assert "<b>[1] 57-NQ/TW" in nqbot.ask(user, Q57)[0]["html"]  # still serving after Forbidden
+    assert fake.rejected == []
+
+
+def test_forged_and_out_of_range_buttons_are_ignored_quietly(fake_telegram: FakeTelegram, party_engine: Engine,
+                                                             tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Callback data no current button carries (an old deployment's, a modified client's) is answered and
+    ignored: no apology, no ERROR, nothing posted to the error chat."""
+    fake = fake_telegram
+    errors = fake.group(-100999, "Quản trị")
+    bot = BotHarness(fake, party_engine, tmp_path / "bot", settings={"error_chat_id": errors["id"]}).start()
+    try:
+        user = bot.member(2020)
+        answer = bot.ask(user, Q57)[-1]
+        with caplog.at_level(logging.INFO):
+            for data in ("pa:99999999999999999999", "se:9223372036854775808", "ol:-1", "dl:١٢",
+                         "fb:99999999999999999999:u", "dp:99999::", "ln:xx", "up:99999999999999999999:ok"):
+                query = bot.press(user, answer, data, forged=True)
+                assert "text" not in bot.wait_callback_answer(query), data
+            query = bot.press(user, answer, "pa:9223372036854775807", forged=True)  # in range, but no such passage
+            assert bot.wait_callback_answer(query)["text"] == "Đoạn văn bản này không còn trong kho."
+    finally:
+        bot.stop()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert bot.messages(errors["id"]) == [] and bot.messages(user["id"])[-1]["message_id"] == answer["message_id"]
     assert fake.rejected == []

@@ -9,7 +9,7 @@ from telegram.error import BadRequest
 
 from bot.i18n import t
 from bot.library import Original
-from bot.telegram.callbacks import Callback, decode
+from bot.telegram.callbacks import Callback, Kind, decode
 from bot.telegram.handlers.members import docs_view
 from bot.telegram.handlers.uploads import on_upload_button
 from bot.telegram.keyboards import feedback_row
@@ -29,7 +29,7 @@ async def on_button(turn: Turn) -> None:
     callback = decode(query.data)
     if callback is None:
         await query.answer()  # a button this bot never made, or one that no longer means anything
-    elif callback.kind == "up":
+    elif callback.kind is Kind.UPLOAD:
         await on_upload_button(turn, callback, query)
     elif not turn.caller.may_ask:
         await query.answer(t(NOTICES[turn.caller.reason], turn.lang), show_alert=True)
@@ -47,7 +47,7 @@ def _reply_target(query: CallbackQuery) -> int | None:
 
 async def _passage(turn: Turn, callback: Callback, query: CallbackQuery) -> None:
     """📄 / 📚: the whole passage or the section around it, while its document is still in search."""
-    passage = await turn.svc.library.passage(turn.caller, callback.int_arg(0), section=callback.kind == "se")
+    passage = await turn.svc.library.passage(turn.caller, callback.int_arg(0), section=callback.kind is Kind.SECTION)
     if passage is None:
         await _gone(query, turn.lang)
         return
@@ -124,7 +124,7 @@ async def _language(turn: Turn, callback: Callback, query: CallbackQuery) -> Non
         await edit_html(query.message, th(key, code, language=esc(lang_name(code))))
 
 
-PRESSES: dict[str, Press] = {
-    "pa": _passage, "se": _passage, "ol": _outline, "dl": _download, "fb": _feedback, "dp": _docs_page,
-    "ln": _language,
+PRESSES: dict[Kind, Press] = {
+    Kind.PASSAGE: _passage, Kind.SECTION: _passage, Kind.OUTLINE: _outline, Kind.DOWNLOAD: _download,
+    Kind.FEEDBACK: _feedback, Kind.DOCS_PAGE: _docs_page, Kind.LANGUAGE: _language,
 }
