@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from bot.i18n import catalog, t
+from bot.i18n import catalog, t, template
 from bot.render_text import display_date, display_time
 from bot.store import StatsReport, UserRow
 from bot.telegram.split import MESSAGE_LIMIT, esc, join_blocks, split_html, visible_len
@@ -32,8 +32,7 @@ DOCS_PER_PAGE = 8
 
 def th(key: str, lang: str, /, **fields: str | int | float) -> str:
     """A catalog message as HTML: the template is escaped, ``fields`` must already be HTML (or numbers)."""
-    template = t(key, lang)
-    return esc(template).format(**fields)
+    return esc(template(key, lang, fields)).format(**fields)
 
 
 def lang_name(code: str) -> str:
