@@ -306,3 +306,23 @@ def test_forged_and_out_of_range_buttons_are_ignored_quietly(fake_telegram: Fake
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert bot.messages(errors["id"]) == [] and bot.messages(user["id"])[-1]["message_id"] == answer["message_id"]
     assert fake.rejected == []
+
+
+def test_interface_language_follows_the_telegram_app_until_chosen(nqbot: BotHarness) -> None:
+    english = nqbot.member(2021, "Anna", language_code="en-US")
+    (welcome,) = nqbot.say(english, "/start")
+    assert welcome["html"].startswith("Hello Anna! I look up Party documents")
+    assert nqbot.ask(english, Q57)[0]["html"].startswith("<b>Relevant passages:</b>")
+    chinese = nqbot.member(2022, "Wei", language_code="zh-hans")
+    assert nqbot.ask(chinese, Q57)[0]["html"].startswith("<b>相关段落：</b>")
+    french = nqbot.member(2023, "Jean", language_code="fr")
+    assert nqbot.ask(french, Q57)[0]["html"].startswith("<b>Các đoạn trích liên quan:</b>")
+    assert nqbot.store.user(2021).lang is None  # type: ignore[union-attr]  # only a choice is stored
+    (chosen,) = nqbot.say(english, "/lang vi")  # an explicit choice wins over the app's language
+    assert chosen["html"] == "Đã chuyển ngôn ngữ sang tiếng Việt."
+    assert nqbot.ask(english, Q57)[0]["html"].startswith("<b>Các đoạn trích liên quan:</b>")
+    assert nqbot.store.user(2021).lang == "vi"  # type: ignore[union-attr]
+    stranger = nqbot.fake.user(3002, "Guest", language_code="en")
+    (notice,) = nqbot.say(stranger, "hello")
+    assert notice["html"].startswith("Hello! This bot is only for authorised Party members")
+    assert nqbot.fake.rejected == []

@@ -12,7 +12,7 @@ from telegram import Chat, Message, MessageEntity, User
 
 from bot.access import Caller, resolve_caller
 from bot.followup import FollowUps
-from bot.i18n import LANGUAGES, catalog, placeholders, plural_blocks, plural_category, t
+from bot.i18n import LANGUAGES, catalog, normalise_lang, placeholders, plural_blocks, plural_category, t
 from bot.library import section_chunks
 from bot.progress import edit_due
 from bot.ratelimit import RateLimiter, Verdict
@@ -231,3 +231,9 @@ def test_section_is_the_run_under_the_same_heading() -> None:
     assert [c.id for c in section_chunks(chunks, 2)] == [1, 2, 3, 4]
     assert [c.id for c in section_chunks(chunks, 3, max_chars=2000)] == [3, 4]
     assert [c.id for c in section_chunks(chunks, 5)] == [5]
+
+
+def test_telegram_language_codes() -> None:
+    assert [normalise_lang(c) for c in ("zh-hans", "zh-TW", "zh", "en-US", "en_GB", "EN", "vi", "fr", "", None,
+                                        "english")] == ["zh", "zh", "zh", "en", "en", "en", "vi", "vi", "vi", "vi",
+                                                        "vi"]

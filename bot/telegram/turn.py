@@ -112,6 +112,7 @@ async def caller_of(update: Update, svc: Services) -> Caller | None:
     return await svc.workers.db(
         resolve_caller, svc.store, user_id=user.id, first_name=user.first_name or "", username=user.username,
         chat_id=chat.id, chat_kind=chat.type, chat_title=chat.title or "", thread_id=thread_id,
+        language_code=user.language_code,
     )
 
 

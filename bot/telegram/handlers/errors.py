@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
-from bot.i18n import DEFAULT_LANG
+from bot.i18n import DEFAULT_LANG, normalise_lang
 from bot.telegram.render import th
 from bot.telegram.services import Services, services
 
@@ -65,7 +65,7 @@ async def _language(update: Update, svc: Services) -> str:
             return (chat.lang if chat else None) or DEFAULT_LANG
         if update.effective_user is not None:
             user = await svc.workers.db(svc.store.user, update.effective_user.id)
-            return (user.lang if user else None) or DEFAULT_LANG
+            return (user.lang if user else None) or normalise_lang(update.effective_user.language_code)
     except Exception:  # noqa: BLE001 - apologise in the default language
         log.warning("no language for the apology: the store failed")
     return DEFAULT_LANG
