@@ -241,7 +241,11 @@ class BotStore(Database):
                        row["created_at"])
 
     def touch_user(self, user_id: int, first_name: str = "", username: str | None = None) -> UserRow:
-        """Record (or refresh the name of) a user we have seen; returns the stored row."""
+        """Record (or refresh the name of) a user we have seen; returns the stored row. Someone seen before
+        under the same name costs one read, no write (strangers may send a lot)."""
+        row = self._one("SELECT * FROM users WHERE id = ?", (user_id,))
+        if row is not None and row["first_name"] == first_name and row["username"] == username:
+            return self._user(row)
         now = _now()
         with self.transaction() as db:
             db.execute(
@@ -318,12 +322,14 @@ class BotStore(Database):
             )
 
     def access_notice_due(self, user_id: int, interval: float) -> bool:
-        """True (and remember it) when the "how to get access" notice was not sent in the last ``interval``."""
+        """True (and remember it) when the "how to get access" notice was not sent in the last ``interval``.
+        While it is not due this is one read."""
+        if not self._notice_due(self._one("SELECT access_notice_at FROM users WHERE id = ?", (user_id,)), interval):
+            return False
         now = _now()
-        with self.transaction() as db:
-            row = db.execute("SELECT access_notice_at FROM users WHERE id = ?", (user_id,)).fetchone()
-            last = row["access_notice_at"] if row else None
-            if last is not None and now - last < interval:
+        with self.transaction() as db:  # checked again: two updates of one person may race here
+            if not self._notice_due(db.execute("SELECT access_notice_at FROM users WHERE id = ?",
+                                               (user_id,)).fetchone(), interval):
                 return False
             db.execute(
                 "INSERT INTO users (id, access_notice_at, created_at, updated_at) VALUES (?, ?, ?, ?) "
@@ -331,6 +337,11 @@ class BotStore(Database):
                 (user_id, now, now, now),
             )
         return True
+
+    @staticmethod
+    def _notice_due(row: sqlite3.Row | None, interval: float) -> bool:
+        last = row["access_notice_at"] if row else None
+        return last is None or _now() - last >= interval
 
     # invites ------------------------------------------------------------------------------------------
     def create_invite(self, created_by: int, *, uses: int = 1, ttl: timedelta = timedelta(days=7)) -> Invite:
@@ -382,6 +393,10 @@ class BotStore(Database):
         return self._chat(row) if row else None
 
     def touch_chat(self, chat_id: int, kind: str, title: str) -> ChatRow:
+        """Record (or refresh the title of) a chat; one read when nothing changed."""
+        row = self._one("SELECT * FROM chats WHERE id = ?", (chat_id,))
+        if row is not None and row["kind"] == kind and row["title"] == title:
+            return self._chat(row)
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO chats (id, kind, title, updated_at) VALUES (?, ?, ?, ?) "

@@ -92,6 +92,17 @@ def test_access_notice_once_per_interval(store: BotStore) -> None:
     assert notices.due(group)
 
 
+def test_a_known_stranger_costs_reads_only(store: BotStore) -> None:
+    notices = AccessNotices(store, 600.0)
+    first = caller(store, 70)
+    assert first.reason == "unknown" and notices.due(first)
+    writes = store._db.total_changes
+    for _ in range(50):
+        again = caller(store, 70)
+        assert not notices.due(again)
+    assert store._db.total_changes == writes  # no write per message once the notice was sent
+
+
 def test_ids_must_fit_sqlite() -> None:
     assert parse_id("42") == 42 and parse_id(" 9223372036854775807 ") == 2**63 - 1
     for bad in ("99999999999999999999", "9223372036854775808", "0", "-5", "١٢", "²", "12a", "", "@x"):

@@ -207,10 +207,11 @@ def test_unknown_user_only_gets_the_access_notice(nqbot: BotHarness) -> None:
     fake.send_text(stranger, "/docs")
     fake.send_text(stranger, "/doc 57-NQ/TW")
     fake.send_document(stranger, "nq.txt", "Số 1-NQ/TW".encode(), mime_type="text/plain")
-    (again,) = nqbot.say(stranger, "/start")  # /start always explains how to get access
-    assert again["html"] == notice["html"]
+    fake.send_text(stranger, "/start")  # /start and /help too: one notice per interval, then silence
+    fake.send_text(stranger, "/help")
+    fake.wait_for(lambda: not fake.pending_updates)
     nqbot.stop()
-    assert len(nqbot.messages(stranger["id"])) == 2
+    assert len(nqbot.messages(stranger["id"])) == 1
     leaked = " ".join(sent_to(fake, stranger["id"]))
     for secret in ("57-NQ/TW", "71-NQ/TW", "Nghị quyết về", "đột phá", "văn bản trong kho"):
         assert secret not in leaked
@@ -326,3 +327,24 @@ def test_interface_language_follows_the_telegram_app_until_chosen(nqbot: BotHarn
     (notice,) = nqbot.say(stranger, "hello")
     assert notice["html"].startswith("Hello! This bot is only for authorised Party members")
     assert nqbot.fake.rejected == []
+
+
+def test_strangers_flooding_start_get_one_notice_each(nqbot: BotHarness) -> None:
+    """10 strangers sending 20 /start each (and /help, stickers, forged codes) get one access notice each and
+    cost the bot no writes after that; a member asking meanwhile is answered as usual."""
+    fake = nqbot.fake
+    strangers = [fake.user(3200 + n, f"Khách {n}") for n in range(10)]
+    member = nqbot.member(2030)
+    for round_ in range(20):
+        for stranger in strangers:
+            fake.send_text(stranger, "/start" if round_ % 4 else "/help")
+    assert "<b>[1] 57-NQ/TW" in nqbot.ask(member, Q57)[0]["html"]
+    for n in range(10):
+        fake.send_text(strangers[0], f"/start WRONGCODE{n}")
+    fake.wait_for(lambda: not fake.pending_updates, timeout=60)
+    nqbot.stop()
+    assert [len(nqbot.messages(s["id"])) for s in strangers[1:]] == [1] * 9
+    first = [m["html"] for m in nqbot.messages(strangers[0]["id"])]
+    assert first[0].startswith("Xin chào! Bot này chỉ dành cho đảng viên")
+    assert len(first) == 1 + 3 and all(h.startswith("Mã mời không đúng") for h in first[1:])  # 3 codes per interval
+    assert fake.rejected == []

@@ -17,6 +17,8 @@ class BotConfig:
     followup_ttl: float = 600.0
     #: Someone without access gets the "how to get access" notice at most once per this many seconds.
     access_notice_interval: float = 600.0
+    #: …and may try this many invite codes per that interval (answers to further tries are silence).
+    invite_attempts: int = 3
     #: Pending upload previews expire after this many seconds.
     upload_ttl: float = 24 * 3600.0
     question_workers: int = 2

@@ -51,7 +51,7 @@ def build_services(engine: Engine, settings: Settings, config: BotConfig) -> Ser
         asking=Asking(engine, store, workers, RateLimiter(config.question_limit, config.question_period),
                       FollowUps(config.followup_ttl)),
         library=Library(engine, workers),
-        members=Members(store, workers),
+        members=Members(store, workers, RateLimiter(config.invite_attempts, config.access_notice_interval)),
         uploads=Uploads(engine, store, workers, settings.data_dir / "uploads", limit_mb=settings.max_file_mb,
                         ttl=config.upload_ttl, progress_interval=config.progress_interval,
                         progress_step=config.progress_step),

@@ -69,14 +69,19 @@ class Turn:
         """Reply with one catalog message in the caller's language (``fields`` already HTML)."""
         return (await self.reply(th(key, self.lang, **fields)))[0]
 
-    async def deny(self, *, always: bool = False) -> None:
-        """The one short notice someone without access gets (at most once per interval unless ``always``)."""
-        caller = self.caller
-        if not always and not await self.svc.workers.db(self.svc.notices.due, caller):
-            log.info("access notice suppressed user=%d chat=%d", caller.user_id, caller.chat_id)
-            return
-        log.info("access denied user=%d chat=%d reason=%s", caller.user_id, caller.chat_id, caller.reason)
-        await self.say(NOTICES[caller.reason])
+    async def notice_due(self) -> bool:
+        """May the caller, who may not ask here, hear why now? (once per interval: see AccessNotices)"""
+        due = await self.svc.workers.db(self.svc.notices.due, self.caller)
+        if not due:
+            log.info("access notice suppressed user=%d chat=%d", self.caller.user_id, self.caller.chat_id)
+        return due
+
+    async def deny(self) -> None:
+        """The one short notice someone without access gets when it is due; silence otherwise."""
+        if await self.notice_due():
+            caller = self.caller
+            log.info("access denied user=%d chat=%d reason=%s", caller.user_id, caller.chat_id, caller.reason)
+            await self.say(NOTICES[caller.reason])
 
     async def refreshed(self) -> Turn:
         """The same turn with the caller read again (after their role changed)."""

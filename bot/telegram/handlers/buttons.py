@@ -32,7 +32,8 @@ async def on_button(turn: Turn) -> None:
     elif callback.kind is Kind.UPLOAD:
         await on_upload_button(turn, callback, query)
     elif not turn.caller.may_ask:
-        await query.answer(t(NOTICES[turn.caller.reason], turn.lang), show_alert=True)
+        due = await turn.notice_due()
+        await query.answer(t(NOTICES[turn.caller.reason], turn.lang) if due else None, show_alert=due)
     else:
         await PRESSES[callback.kind](turn, callback, query)
 

@@ -30,21 +30,27 @@ def help_html(turn: Turn) -> str:
     return "\n\n".join(parts)
 
 
+def welcome_html(turn: Turn) -> str:
+    user = turn.update.effective_user
+    return th("tg.start.welcome", turn.lang, name=esc(user.first_name if user else "")) + "\n\n" + help_html(turn)
+
+
 @for_anyone
 async def cmd_start(turn: Turn) -> None:
     """/start [CODE]: redeems an invite code; a welcome and how to ask (the access notice for others)."""
     code = turn.args[0] if turn.args and not turn.caller.is_group else ""
     result = await turn.svc.members.redeem(turn.caller, code) if code else "already"
+    if result is None:
+        return  # someone without access who tried too many codes lately
     if result == "ok":
         turn = await turn.refreshed()
         await turn.reply(th("tg.invite.accepted", turn.lang) + "\n\n" + help_html(turn))
     elif result != "already":
         await turn.say(f"tg.invite.{result}")
-    elif not turn.caller.may_ask:
-        await turn.deny(always=True)
+    elif turn.caller.may_ask:
+        await turn.reply(welcome_html(turn))
     else:
-        name = esc(turn.update.effective_user.first_name if turn.update.effective_user else "")
-        await turn.reply(th("tg.start.welcome", turn.lang, name=name) + "\n\n" + help_html(turn))
+        await turn.deny()
 
 
 @for_anyone
@@ -53,7 +59,7 @@ async def cmd_help(turn: Turn) -> None:
     if turn.caller.may_ask:
         await turn.reply(help_html(turn))
     else:
-        await turn.deny(always=not turn.caller.is_group)
+        await turn.deny()
 
 
 @for_members
