@@ -1,5 +1,5 @@
 """What admins do besides uploads and group settings: invites, roles, removing documents, the download switch,
-rebuilding the index."""
+rebuilding the index, reading the audit log. Every change is recorded in the audit log."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Literal
 
 from bot.access import Caller
+from bot.audit import Action, AuditEntry
 from bot.progress import ThrottledProgress
 from bot.store import BotStore, Invite, Role, parse_id
 from bot.workers import Workers
@@ -21,6 +22,7 @@ log = logging.getLogger("bot.admin")
 
 MAX_INVITE_USES = 1000
 MAX_INVITE_DAYS = 365
+MAX_AUDIT_ENTRIES = 200
 
 Show = Callable[[int, int], Awaitable[None]]
 
@@ -46,6 +48,7 @@ class Admin:
     async def invite(self, caller: Caller, *, uses: int, days: int) -> Invite:
         invite = await self.workers.db(self.store.create_invite, caller.user_id, uses=uses, ttl=timedelta(days=days))
         log.info("invite created by user=%d uses=%d days=%d", caller.user_id, uses, days)
+        await self._audit(caller, Action.INVITE, invite.code, f"uses={uses} days={days}")
         return invite
 
     async def grant(self, caller: Caller, who: str, role: Role) -> int | None:
@@ -57,6 +60,7 @@ class Admin:
             return None
         await self.workers.db(self.store.set_role, user_id, role, by=caller.user_id)
         log.info("role %s granted to user=%d by user=%d", role, user_id, caller.user_id)
+        await self._audit(caller, Action.GRANT, user_label(who, user_id), role)
         return user_id
 
     async def revoke(self, caller: Caller, who: str) -> Revoked | NotRevoked:
@@ -67,11 +71,13 @@ class Admin:
             return "config_admin"
         await self.workers.db(self.store.set_role, target.id, "revoked")
         log.info("access revoked for user=%d by user=%d", target.id, caller.user_id)
+        await self._audit(caller, Action.REVOKE, user_label(who, target.id), target.role)
         return Revoked(target.id, target.role == "admin")
 
     async def remove(self, caller: Caller, document: DocumentRow) -> None:
         await self.workers.index(self.engine.remove, document.id)
         log.info("document %d removed by user=%d", document.id, caller.user_id)
+        await self._audit(caller, Action.REMOVE, document.label, f"#{document.id}")
 
     async def downloads(self) -> bool:
         return await self.workers.db(lambda: self.store.downloads_enabled)
@@ -79,6 +85,7 @@ class Admin:
     async def set_downloads(self, caller: Caller, enabled: bool) -> None:
         await self.workers.db(self.store.set_downloads, enabled)
         log.info("downloads %s by user=%d", "on" if enabled else "off", caller.user_id)
+        await self._audit(caller, Action.DOWNLOADS, "on" if enabled else "off")
 
     async def reindex(self, caller: Caller, show: Show) -> int | None:
         """Re-embed every passage, showing progress; the passage count, or None when it failed (the previous
@@ -91,6 +98,20 @@ class Admin:
             count = task.result()
         except Exception:
             log.exception("reindex failed; the index is unchanged")
+            await self._audit(caller, Action.REINDEX, detail="failed")
             return None
         log.info("reindex done by user=%d chunks=%d", caller.user_id, count)
+        await self._audit(caller, Action.REINDEX, detail=str(count))
         return count
+
+    async def _audit(self, caller: Caller, action: Action, target: str = "", detail: str = "") -> None:
+        await self.workers.db(self.store.audit, caller.user_id, action, target, detail)
+
+    async def audit_log(self, limit: int) -> list[AuditEntry]:
+        return await self.workers.db(self.store.audit_log, limit)
+
+
+def user_label(typed: str, user_id: int) -> str:
+    """How the audit log names a user an admin typed: ``@thu_cb (778)``, or just the id."""
+    typed = typed.strip()
+    return f"{typed} ({user_id})" if typed != str(user_id) else typed

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.access import AccessNotices, Caller
+from bot.audit import Action
 from bot.store import BotStore, ChatRow
 from bot.workers import Workers
 from index.engine import Engine
@@ -21,6 +22,11 @@ log = logging.getLogger("bot.groups")
 
 #: ``/groupdocs all`` (and its Vietnamese spellings) lifts the restriction.
 ALL_WORDS = ("all", "tatca", "tất")
+
+
+def group_label(chat_id: int, chat: ChatRow | None) -> str:
+    """How the audit log names a group: ``Chi bộ học tập (-100123)``."""
+    return f"{chat.title} ({chat_id})" if chat is not None and chat.title else str(chat_id)
 
 
 @dataclass(frozen=True)
@@ -48,10 +54,12 @@ class StudyGroups:
         await self.workers.db(self.store.set_chat_allowed, caller.chat_id, True, by=caller.user_id)
         self.notices.forget_group(caller.chat_id)
         log.info("group %d allowed by user=%d", caller.chat_id, caller.user_id)
+        await self._audit(caller.user_id, Action.ALLOW_GROUP, group_label(caller.chat_id, caller.chat))
 
     async def disallow(self, caller: Caller) -> None:
         await self.workers.db(self.store.set_chat_allowed, caller.chat_id, False, by=caller.user_id)
         log.info("group %d disallowed by user=%d", caller.chat_id, caller.user_id)
+        await self._audit(caller.user_id, Action.DISALLOW_GROUP, group_label(caller.chat_id, caller.chat))
 
     async def set_documents(self, caller: Caller, numbers: Sequence[str]) -> list[DocumentRow] | None | Missing:
         """Restrict the group's questions to ``numbers`` (``all``: no restriction). The documents now in
@@ -59,6 +67,7 @@ class StudyGroups:
         if numbers and numbers[0].lower() in ALL_WORDS:
             await self.workers.db(self.store.set_chat_documents, caller.chat_id, None)
             log.info("group %d restriction lifted by user=%d", caller.chat_id, caller.user_id)
+            await self._audit(caller.user_id, Action.GROUP_DOCS, group_label(caller.chat_id, caller.chat), "all")
             return None
         found: dict[int, DocumentRow] = {}
         missing: list[str] = []
@@ -72,6 +81,8 @@ class StudyGroups:
             return Missing(missing or list(numbers))
         await self.workers.db(self.store.set_chat_documents, caller.chat_id, list(found))
         log.info("group %d restricted to %d documents by user=%d", caller.chat_id, len(found), caller.user_id)
+        await self._audit(caller.user_id, Action.GROUP_DOCS, group_label(caller.chat_id, caller.chat),
+                          ", ".join(d.label for d in found.values()))
         return list(found.values())
 
     async def documents(self, caller: Caller) -> list[DocumentRow] | None:
@@ -90,12 +101,15 @@ class StudyGroups:
             return chat
         await self.workers.db(self.store.set_chat_allowed, chat_id, True, by=by)
         log.info("added to group %d by admin user=%d: allowed", chat_id, by)
+        await self._audit(by, Action.ALLOW_GROUP, group_label(chat_id, chat), "bot added")
         return replace(chat, allowed=True)
 
     async def bot_removed(self, chat_id: int, kind: str, title: str, by: int) -> None:
-        await self.workers.db(self.store.touch_chat, chat_id, kind, title)
+        chat = await self.workers.db(self.store.touch_chat, chat_id, kind, title)
         await self.workers.db(self.store.set_chat_allowed, chat_id, False)
         log.info("removed from group %d by user=%d: disallowed", chat_id, by)
+        if chat.allowed:
+            await self._audit(by, Action.DISALLOW_GROUP, group_label(chat_id, chat), "bot removed")
 
     async def joined(self, chat_id: int, people: Sequence[Person]) -> None:
         """People joining an allowed group become group members (they may then ask in private too)."""
@@ -105,6 +119,9 @@ class StudyGroups:
         for person in people:
             await self.workers.db(self.store.touch_user, person.user_id, person.first_name, person.username)
             await self.workers.db(self.store.record_group_member, chat_id, person.user_id)
+
+    async def _audit(self, actor_id: int, action: Action, target: str, detail: str = "") -> None:
+        await self.workers.db(self.store.audit, actor_id, action, target, detail)
 
     async def migrated(self, old_id: int, new_id: int) -> None:
         """A group upgraded to a supergroup gets a new id; its settings move with it."""

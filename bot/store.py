@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
+from bot.audit import Action, AuditEntry, Via
 from index.database import Database, Schema
 from index.database import now as _now
 
@@ -105,9 +106,33 @@ CREATE TABLE IF NOT EXISTS settings (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    actor_id INTEGER,
+    via TEXT NOT NULL DEFAULT 'telegram',
+    action TEXT NOT NULL,
+    target TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS audit_at ON audit(at);
 """
 
-SCHEMA = Schema(version=1, create=_CURRENT)
+#: Version 2: the admins' audit log.
+_AUDIT = """
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    actor_id INTEGER,
+    via TEXT NOT NULL DEFAULT 'telegram',
+    action TEXT NOT NULL,
+    target TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_at ON audit(at);
+"""
+
+SCHEMA = Schema(version=2, create=_CURRENT, migrations={2: _AUDIT})
 
 
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are sometimes typed
@@ -536,6 +561,23 @@ class BotStore(Database):
         """Uploads that were being parsed or indexed when the bot stopped."""
         return [self._upload(r) for r in self._query(
             "SELECT * FROM uploads WHERE status IN ('parsing', 'indexing')")]
+
+    # audit log ----------------------------------------------------------------------------------------
+    def audit(self, actor_id: int | None, action: Action, target: str = "", detail: str = "", *,
+              via: Via = "telegram") -> None:
+        """Record an admin action (ids, numbers, names; never question or document text)."""
+        with self.transaction() as db:
+            db.execute("INSERT INTO audit (at, actor_id, via, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                       (_now(), actor_id, via, action.value, target, detail))
+
+    def audit_log(self, limit: int = 20) -> list[AuditEntry]:
+        """The newest ``limit`` entries, newest first, with the actor's name when known."""
+        rows = self._query(
+            "SELECT a.*, u.username, u.first_name FROM audit a LEFT JOIN users u ON u.id = a.actor_id "
+            "ORDER BY a.at DESC, a.id DESC LIMIT ?", (limit,))
+        return [AuditEntry(r["id"], r["at"], r["actor_id"],
+                           f"@{r['username']}" if r["username"] else (r["first_name"] or ""), r["via"],
+                           Action(r["action"]), r["target"], r["detail"]) for r in rows]
 
     # settings -----------------------------------------------------------------------------------------
     def get_setting(self, key: str, default: str | None = None) -> str | None:

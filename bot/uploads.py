@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from bot.access import Caller
+from bot.audit import Action
 from bot.progress import ThrottledProgress
 from bot.store import BotStore, UploadRow
 from bot.workers import Workers
@@ -188,9 +189,13 @@ class Uploads:
                 return "already_handled"
             self._discard(upload_id)
             log.info("upload %d cancelled by user=%d", upload_id, caller.user_id)
+            await self.workers.db(self.store.audit, caller.user_id, Action.UPLOAD_CANCELLED, upload.source_name,
+                                  f"#{upload_id}")
             return Cancelled(upload.source_name)
         if not await self.workers.db(self.store.claim_upload, upload_id, "pending", "indexing"):
             return "already_handled"
+        await self.workers.db(self.store.audit, caller.user_id, Action.UPLOAD_CONFIRMED, upload.source_name,
+                              f"#{upload_id}" + (" replace" if action == "rep" else ""))
         return Claimed(upload, replace=action == "rep")
 
     async def index(self, claimed: Claimed, view: IndexingView) -> Indexed | Preview | Failed | Expired:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.render_text import display_time
 from tests.plugins.bot import BotHarness, button, buttons, has_button
 
 NOTICE = """TỈNH ỦY NGHỆ AN
@@ -263,4 +264,54 @@ def test_one_download_rule_for_answers_doc_and_the_button(nqbot: BotHarness) -> 
     assert fake.uploaded_documents(nqbot.admin["id"])[0][0] == "huong-dan-su-dung-nqbot.md"
     nqbot.say(nqbot.admin, "/downloads on")
     assert has_button(nqbot.ask(member, question)[-1], "dl:")
+    assert fake.rejected == []
+
+
+def test_admin_actions_are_audited_and_shown_with_audit(upload_bot: BotHarness) -> None:
+    fake, admin = upload_bot.fake, upload_bot.admin
+    person = fake.user(5020, "Thu", username="thu_au")
+    upload_bot.say(person, "xin chào")
+    upload_bot.say(admin, "/grant @thu_au")
+    upload_bot.say(admin, "/revoke @thu_au")
+    upload_bot.say(admin, "/invite 3 2")
+    upload_bot.say(admin, "/downloads on")
+    upload_bot.say(admin, "/downloads off")
+    group = fake.group(-100520, "Chi bộ văn thư", members=[admin])
+    upload_bot.say(admin, "/allowgroup", chat=group)
+    confirmed = upload(upload_bot, "tb-960.txt", notice(960, "công tác văn thư lưu trữ"))
+    upload_bot.press(admin, confirmed, button(confirmed, "up:"))
+    wait_edited(upload_bot, confirmed, "✅ Đã nạp")
+    cancelled = upload(upload_bot, "tb-961.txt", notice(961, "công tác bảo vệ chính trị nội bộ"))
+    upload_bot.press(admin, cancelled, button(cancelled, "up:").rsplit(":", 1)[0] + ":no")
+    wait_edited(upload_bot, cancelled, "Đã hủy")
+    upload_bot.say(admin, "/groupdocs 960-TB/TU", chat=group)
+    upload_bot.say(admin, "/disallowgroup", chat=group)
+    upload_bot.say(admin, "/remove 960-TB/TU")
+    member = upload_bot.member(5021)
+    upload_bot.ask(member, "Làm thế nào để tải văn bản lên?")
+    (log,) = upload_bot.say(admin, "/audit")
+    lines = log["html"].split("\n")
+    assert lines[0] == "<b>Nhật ký quản trị (11 mục gần nhất)</b>"
+    actions = ["gỡ văn bản <b>960-TB/TU</b>", "tắt bot trong nhóm <b>Chi bộ văn thư (-100520)</b>",
+               "giới hạn văn bản của nhóm <b>Chi bộ văn thư (-100520)</b> (960-TB/TU)",
+               "hủy nạp tệp <b>tb-961.txt</b>", "xác nhận nạp tệp <b>tb-960.txt</b>",
+               "bật bot cho nhóm <b>Chi bộ văn thư (-100520)</b>", "đặt quyền tải tệp gốc <b>off</b>",
+               "đặt quyền tải tệp gốc <b>on</b>", "tạo mã mời", "thu hồi quyền <b>@thu_au (5020)</b> (thành viên)",
+               "cấp quyền <b>@thu_au (5020)</b> (thành viên)"]
+    assert len(lines[2:]) == len(actions)
+    for line, action in zip(lines[2:], actions, strict=True):
+        assert line.startswith("• ") and f" — @quantri ({admin['id']}): {action}" in line, (line, action)
+    newest = upload_bot.store.audit_log(1)[0]
+    assert lines[2].startswith(f"• {display_time(newest.at, upload_bot.engine.settings.zone)} — ")
+    assert "tải văn bản lên" not in log["html"]  # questions never reach the audit log
+    (two,) = upload_bot.say(admin, "/audit 2")
+    assert len(two["html"].split("\n")) == 4
+    upload_bot.say(admin, "/lang en")
+    (english,) = upload_bot.say(admin, "/audit 1")
+    assert english["html"].startswith("<b>Audit log (latest entry)</b>\n\n• ")
+    assert english["html"].endswith(f"@quantri ({admin['id']}): removed a document <b>960-TB/TU</b> (#"
+                                    f"{upload_bot.engine.resolve('960-TB/TU', include_removed=True).id})")  # type: ignore[union-attr]
+    (usage,) = upload_bot.say(admin, "/audit many")
+    assert usage["html"].startswith("Usage: /audit")
+    assert "audit" in [c["command"] for c in fake.commands(scope_type="chat")]
     assert fake.rejected == []

@@ -94,7 +94,7 @@ def register_handlers(application: Application) -> None:
         "start": members.cmd_start, "help": members.cmd_help, "lang": members.cmd_lang, "docs": members.cmd_docs,
         "doc": members.cmd_doc, "ask": questions.cmd_ask,
         "invite": admin.cmd_invite, "users": admin.cmd_users, "grant": admin.cmd_grant, "revoke": admin.cmd_revoke,
-        "remove": admin.cmd_remove, "history": admin.cmd_history, "stats": admin.cmd_stats,
+        "remove": admin.cmd_remove, "history": admin.cmd_history, "stats": admin.cmd_stats, "audit": admin.cmd_audit,
         "reindex": admin.cmd_reindex, "downloads": admin.cmd_downloads, "allowgroup": admin.cmd_allowgroup,
         "disallowgroup": admin.cmd_disallowgroup, "groupdocs": admin.cmd_groupdocs,
     }

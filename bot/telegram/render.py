@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from bot.audit import AuditEntry
 from bot.i18n import catalog, t, template
-from bot.render_text import display_date, display_time
+from bot.render_text import audit_fields, display_date, display_time
 from bot.store import StatsReport, UserRow
 from bot.telegram.split import MESSAGE_LIMIT, esc, join_blocks, split_html, visible_len
 from bot.uploads import Cancelled, Expired, Failed, Indexed
@@ -355,4 +356,16 @@ def users_messages(users: Sequence[UserRow], lang: str) -> list[str]:
         lines.append(f"• <code>{user.id}</code>{handle} {name} — {th(f'tg.role.{user.role}', lang)}")
     if not users:
         lines.append(th("tg.users.none", lang))
+    return split_html("\n".join(lines))
+
+
+def audit_messages(entries: Sequence[AuditEntry], lang: str, zone: ZoneInfo) -> list[str]:
+    """/audit: the newest admin actions first, times in the configured zone."""
+    if not entries:
+        return [th("tg.audit.empty", lang)]
+    lines = [f"<b>{th('tg.audit.header', lang, count=len(entries))}</b>", ""]
+    for entry in entries:
+        at, actor, action, target, detail = (esc(part) for part in audit_fields(entry, lang, zone))
+        lines.append(f"• {at} — {actor}: {action}" + (f" <b>{target}</b>" if target else "")
+                     + (f" ({detail})" if detail else ""))
     return split_html("\n".join(lines))

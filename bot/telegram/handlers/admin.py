@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from bot.admin import MAX_INVITE_DAYS, MAX_INVITE_USES
+from bot.admin import MAX_AUDIT_ENTRIES, MAX_INVITE_DAYS, MAX_INVITE_USES
 from bot.groups import Missing
 from bot.i18n import t
 from bot.render_text import document_label
 from bot.store import Role
 from bot.telegram.commands_menu import publish_admin_commands, withdraw_admin_commands
-from bot.telegram.render import esc, history_messages, stats_messages, th, users_messages
+from bot.telegram.render import audit_messages, esc, history_messages, stats_messages, th, users_messages
 from bot.telegram.sending import edit_html
 from bot.telegram.turn import Turn, for_admins, for_group_admins
 from index.rows import DocumentRow
@@ -116,6 +116,17 @@ async def cmd_stats(turn: Turn) -> None:
     report = await turn.svc.workers.db(turn.svc.store.stats)
     index_stats = await turn.svc.workers.ask(turn.svc.engine.stats)
     await turn.reply(stats_messages(report, index_stats, turn.lang))
+
+
+@for_admins
+async def cmd_audit(turn: Turn) -> None:
+    """/audit [N]: the last N admin actions (20 by default), newest first."""
+    limit = int_arg(turn.args, 0, 20, 1, MAX_AUDIT_ENTRIES)
+    if limit is None:
+        await turn.say("tg.audit.usage")
+        return
+    entries = await turn.svc.admin.audit_log(limit)
+    await turn.reply(audit_messages(entries, turn.lang, turn.svc.settings.zone))
 
 
 @for_admins
