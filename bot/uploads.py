@@ -34,6 +34,14 @@ from index.rows import DocumentRow
 log = logging.getLogger("bot.uploads")
 
 MB = 1024 * 1024
+#: The largest file a bot may download from the cloud Bot API (getFile), and from a ``--local`` server.
+BOT_API_FILE_MB = 20
+LOCAL_BOT_API_FILE_MB = 2000
+
+
+def upload_limit_mb(max_file_mb: int, local_server: bool) -> int:
+    """The largest upload accepted: the settings' limit, within what the Bot API server hands out."""
+    return min(max_file_mb, LOCAL_BOT_API_FILE_MB if local_server else BOT_API_FILE_MB)
 
 _MIME_SUFFIX = {
     "application/pdf": ".pdf",

@@ -72,6 +72,7 @@ def build_application(
         .token(settings.telegram_token.get_secret_value())
         .base_url(base_url or f"{api}/bot")
         .base_file_url(base_file_url or f"{api}/file/bot")
+        .local_mode(settings.telegram_local)  # a --local server: getFile answers paths on its disk
         .concurrent_updates(True)
         .rate_limiter(AIORateLimiter(overall_max_rate=config.overall_max_rate, group_max_rate=config.group_max_rate,
                                      max_retries=config.max_retries))

@@ -16,7 +16,7 @@ from bot.members import Members
 from bot.ratelimit import RateLimiter
 from bot.store import BotStore, store_path
 from bot.telegram.config import BotConfig
-from bot.uploads import Uploads
+from bot.uploads import Uploads, upload_limit_mb
 from bot.workers import Workers
 from config.settings import Settings
 from index.engine import Engine
@@ -52,7 +52,8 @@ def build_services(engine: Engine, settings: Settings, config: BotConfig) -> Ser
                       FollowUps(config.followup_ttl)),
         library=Library(engine, workers),
         members=Members(store, workers, RateLimiter(config.invite_attempts, config.access_notice_interval)),
-        uploads=Uploads(engine, store, workers, settings.data_dir / "uploads", limit_mb=settings.max_file_mb,
+        uploads=Uploads(engine, store, workers, settings.data_dir / "uploads",
+                        limit_mb=upload_limit_mb(settings.max_file_mb, settings.telegram_local),
                         ttl=config.upload_ttl, progress_interval=config.progress_interval,
                         progress_step=config.progress_step),
         admin=Admin(engine, store, workers, progress_interval=config.progress_interval,

@@ -74,7 +74,7 @@ async def _download(turn: Turn, callback: Callback, query: CallbackQuery) -> Non
         await query.answer(t(f"tg.download.{original}", turn.lang), show_alert=True)
         return
     await query.answer()
-    with original.path.open("rb") as handle:
+    with original.path.open("rb") as handle:  # uploaded with its name (a --local server takes up to 2000 MB)
         await turn.context.bot.send_document(
             turn.caller.chat_id, handle, filename=original.document.source_name or original.path.name,
             message_thread_id=turn.caller.thread_id, parse_mode="HTML",

@@ -26,7 +26,7 @@ def help_html(turn: Turn) -> str:
     parts = [th("tg.help.group" if caller.is_group else "tg.help.private", caller.lang,
                 bot=esc(turn.svc.bot_username))]
     if caller.is_admin:
-        parts.append(th("tg.help.admin", caller.lang))
+        parts.append(th("tg.help.admin", caller.lang, limit=turn.svc.uploads.limit_mb))
     return "\n\n".join(parts)
 
 
