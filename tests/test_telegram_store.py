@@ -237,3 +237,18 @@ def test_telegram_language_codes() -> None:
     assert [normalise_lang(c) for c in ("zh-hans", "zh-TW", "zh", "en-US", "en_GB", "EN", "vi", "fr", "", None,
                                         "english")] == ["zh", "zh", "zh", "en", "en", "en", "vi", "vi", "vi", "vi",
                                                         "vi"]
+
+
+def test_every_registered_handler_says_in_one_line_what_the_user_gets() -> None:
+    from telegram.ext import ApplicationBuilder
+
+    from bot.telegram.app import register_handlers
+
+    application = ApplicationBuilder().token("1:TEST").build()
+    register_handlers(application)
+    callbacks = [handler.callback for group in application.handlers.values() for handler in group]
+    callbacks += list(application.error_handlers)
+    assert len(callbacks) > 25
+    for callback in callbacks:
+        doc = (callback.__doc__ or "").strip()
+        assert doc and "\n" not in doc, callback.__name__

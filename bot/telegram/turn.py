@@ -34,6 +34,8 @@ NOTICES = {"group_not_allowed": "tg.group.not_allowed", "revoked": "tg.access.re
 
 @dataclass(frozen=True)
 class Turn:
+    """An update, the caller behind it, and the services: what every handler gets."""
+
     update: Update
     context: ContextTypes.DEFAULT_TYPE
     caller: Caller

@@ -10,6 +10,7 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
+from bot.access import GROUP_KINDS
 from bot.i18n import DEFAULT_LANG, normalise_lang
 from bot.telegram.render import th
 from bot.telegram.services import Services, services
@@ -60,7 +61,7 @@ async def _apologise(update: Update, context: ContextTypes.DEFAULT_TYPE, where: 
 async def _language(update: Update, svc: Services) -> str:
     """The language of the chat the error happened in (the store may be what failed: then the default)."""
     try:
-        if update.effective_chat is not None and update.effective_chat.type in ("group", "supergroup"):
+        if update.effective_chat is not None and update.effective_chat.type in GROUP_KINDS:
             chat = await svc.workers.db(svc.store.chat, update.effective_chat.id)
             return (chat.lang if chat else None) or DEFAULT_LANG
         if update.effective_user is not None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from telegram import Bot, CallbackQuery, Message
 from telegram.ext import Application
 
+from bot.i18n import DEFAULT_LANG
 from bot.store import UploadRow
 from bot.telegram.callbacks import Callback
 from bot.telegram.keyboards import upload_keyboard
@@ -119,7 +120,7 @@ async def tell_uploaders(application: Application, uploads: list[UploadRow], key
     svc: Services = application.bot_data["services"]
     for upload in uploads:
         user = await svc.workers.db(svc.store.user, upload.user_id)
-        html = th(key, (user.lang if user else None) or "vi", name=esc(upload.source_name))
+        html = th(key, (user.lang if user else None) or DEFAULT_LANG, name=esc(upload.source_name))
         try:
             if upload.message_id is not None:
                 await application.bot.edit_message_text(html, upload.chat_id, upload.message_id, parse_mode="HTML")
