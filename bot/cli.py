@@ -1,4 +1,4 @@
-"""The ``nqbot`` command line: ingest, ask, chat, docs, reindex, eval, serve, run."""
+"""The ``nqbot`` command line: ingest, ask, chat, docs, reindex, audit, eval, serve, run."""
 
 from __future__ import annotations
 
@@ -10,8 +10,18 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from bot.i18n import t
-from bot.render_text import answer_json, answer_text, display_date, display_time, document_line, relation_lines
+from bot.audit import Action
+from bot.i18n import DEFAULT_LANG, t
+from bot.render_text import (
+    answer_json,
+    answer_text,
+    audit_line,
+    display_date,
+    display_time,
+    document_line,
+    relation_lines,
+)
+from bot.store import BotStore, store_path
 from config.settings import Settings
 from documents.extract import SUPPORTED_SUFFIXES
 from documents.text import one_line
@@ -60,7 +70,10 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
             bar.set_postfix_str(one_line(path.name, 40))
             report = engine.ingest_path(path, source_name=path.name)
             counts[report.status] += 1
-            chunks += report.chunks if report.status in (IngestStatus.ADDED, IngestStatus.REPLACED) else 0
+            if report.status in (IngestStatus.ADDED, IngestStatus.REPLACED):
+                chunks += report.chunks
+                _audit(engine, Action.INGEST, report.document.label if report.document else report.source_name,
+                       f"{report.source_name} {report.status}")
             bar.write(_report_line(report, engine.settings.max_file_mb))
             bar.update(1)
     seconds = time.perf_counter() - started
@@ -162,6 +175,7 @@ def cmd_docs(engine: Engine, args: argparse.Namespace) -> int:
             print(line)
     elif args.action == "remove":
         engine.remove(row.id)
+        _audit(engine, Action.REMOVE, row.label, f"#{row.id}")
         print(t("docs.removed", number=row.number or row.title))
     elif args.action == "history":
         for version in engine.versions(row.id):
@@ -189,7 +203,37 @@ def cmd_reindex(engine: Engine, args: argparse.Namespace) -> int:
             bar.refresh()
 
         count = engine.reindex(progress)
+    _audit(engine, Action.REINDEX, detail=str(count))
     print(t("reindex.done", chunks=count))
+    return 0
+
+
+def _bot_store(engine: Engine) -> BotStore | None:
+    """The bot's store in this data directory, if the bot has ever run on it."""
+    path = store_path(engine.settings.data_dir)
+    return BotStore(path) if path.exists() else None
+
+
+def _audit(engine: Engine, action: Action, target: str = "", detail: str = "") -> None:
+    """Admin actions from the command line reach the bot's audit log too (actor ``cli``), when there is one."""
+    store = _bot_store(engine)
+    if store is not None:
+        try:
+            store.audit(None, action, target, detail, via="cli")
+        finally:
+            store.close()
+
+
+def cmd_audit(engine: Engine, args: argparse.Namespace) -> int:
+    store = _bot_store(engine)
+    if store is None:
+        print(t("audit.none"))
+        return 0
+    try:
+        for entry in store.audit_log(args.limit):
+            print(audit_line(entry, DEFAULT_LANG, engine.settings.zone))
+    finally:
+        store.close()
     return 0
 
 
@@ -262,6 +306,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("reindex", help="re-embed every passage with the configured embedder")
     p.set_defaults(func=cmd_reindex)
+
+    p = sub.add_parser("audit", help="the admins' audit log (bot and command line), newest first")
+    p.add_argument("limit", nargs="?", type=int, default=20, help="how many entries (default 20)")
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("eval", help="retrieval quality on a labelled legal dataset")
     p.add_argument("dataset", choices=["alqac", "lter"])

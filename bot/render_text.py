@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.audit import Action, AuditEntry
 from bot.i18n import t
 from index.answer import Answer, Citation, Notice
 from index.related import Related
@@ -102,3 +103,17 @@ def answer_json(answer: Answer, lang: str = "vi") -> dict[str, object]:
 def document_line(row: DocumentRow) -> str:
     parts = [row.number or "—", row.doc_type or "", display_date(row.date), row.title or row.source_name]
     return " | ".join(p for p in parts if p) + f" [{row.chunk_count} đoạn, v{row.version_no}]"
+
+
+def audit_fields(entry: AuditEntry, lang: str, zone: ZoneInfo) -> tuple[str, str, str, str, str]:
+    """(time, actor, action, target, detail) of an audit entry as people read them (roles translated)."""
+    detail = entry.detail
+    if entry.action in (Action.GRANT, Action.REVOKE) and detail:
+        detail = t(f"tg.role.{detail}", lang)
+    return (display_time(entry.at, zone), entry.actor, t(f"audit.action.{entry.action.value}", lang), entry.target,
+            detail)
+
+
+def audit_line(entry: AuditEntry, lang: str, zone: ZoneInfo) -> str:
+    """``05/03/2025 14:02 | @quantri (1001) | cấp quyền | @thu_cb (778) | thành viên``"""
+    return " | ".join(part for part in audit_fields(entry, lang, zone) if part)

@@ -10,6 +10,7 @@ whatever the database says.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -18,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
+from bot.audit import Action, AuditEntry, Via
 from index.database import Database, Schema
 from index.database import now as _now
 
@@ -104,12 +106,53 @@ CREATE TABLE IF NOT EXISTS settings (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    actor_id INTEGER,
+    via TEXT NOT NULL DEFAULT 'telegram',
+    action TEXT NOT NULL,
+    target TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS audit_at ON audit(at);
 """
 
-SCHEMA = Schema(version=1, create=_CURRENT)
+#: Version 2: the admins' audit log.
+_AUDIT = """
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    actor_id INTEGER,
+    via TEXT NOT NULL DEFAULT 'telegram',
+    action TEXT NOT NULL,
+    target TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_at ON audit(at);
+"""
+
+SCHEMA = Schema(version=2, create=_CURRENT, migrations={2: _AUDIT})
 
 
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are sometimes typed
+#: SQLite's INTEGER is signed 64-bit: a larger number in a query raises OverflowError.
+MAX_ID = 2**63 - 1
+_ID = re.compile(r"[0-9]{1,19}")
+
+
+def store_path(data_dir: Path) -> Path:
+    """Where the bot store of a data directory lives."""
+    return data_dir / "bot.sqlite3"
+
+
+def parse_id(text: str) -> int | None:
+    """A positive id as typed or sent back by a button (ASCII digits, within SQLite's range), else None."""
+    text = text.strip()
+    if not _ID.fullmatch(text):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
 
 
 @dataclass(frozen=True)
@@ -223,7 +266,11 @@ class BotStore(Database):
                        row["created_at"])
 
     def touch_user(self, user_id: int, first_name: str = "", username: str | None = None) -> UserRow:
-        """Record (or refresh the name of) a user we have seen; returns the stored row."""
+        """Record (or refresh the name of) a user we have seen; returns the stored row. Someone seen before
+        under the same name costs one read, no write (strangers may send a lot)."""
+        row = self._one("SELECT * FROM users WHERE id = ?", (user_id,))
+        if row is not None and row["first_name"] == first_name and row["username"] == username:
+            return self._user(row)
         now = _now()
         with self.transaction() as db:
             db.execute(
@@ -242,8 +289,9 @@ class BotStore(Database):
     def find_user(self, text: str) -> UserRow | None:
         """A user by numeric id or ``@username`` (as typed by an admin)."""
         text = text.strip()
-        if text.lstrip("-").isdigit():
-            return self.user(int(text))
+        if text[:1].isdigit():
+            user_id = parse_id(text)
+            return self.user(user_id) if user_id is not None else None
         row = self._one("SELECT * FROM users WHERE username = ? COLLATE NOCASE", (text.lstrip("@"),))
         return self._user(row) if row else None
 
@@ -299,12 +347,14 @@ class BotStore(Database):
             )
 
     def access_notice_due(self, user_id: int, interval: float) -> bool:
-        """True (and remember it) when the "how to get access" notice was not sent in the last ``interval``."""
+        """True (and remember it) when the "how to get access" notice was not sent in the last ``interval``.
+        While it is not due this is one read."""
+        if not self._notice_due(self._one("SELECT access_notice_at FROM users WHERE id = ?", (user_id,)), interval):
+            return False
         now = _now()
-        with self.transaction() as db:
-            row = db.execute("SELECT access_notice_at FROM users WHERE id = ?", (user_id,)).fetchone()
-            last = row["access_notice_at"] if row else None
-            if last is not None and now - last < interval:
+        with self.transaction() as db:  # checked again: two updates of one person may race here
+            if not self._notice_due(db.execute("SELECT access_notice_at FROM users WHERE id = ?",
+                                               (user_id,)).fetchone(), interval):
                 return False
             db.execute(
                 "INSERT INTO users (id, access_notice_at, created_at, updated_at) VALUES (?, ?, ?, ?) "
@@ -312,6 +362,11 @@ class BotStore(Database):
                 (user_id, now, now, now),
             )
         return True
+
+    @staticmethod
+    def _notice_due(row: sqlite3.Row | None, interval: float) -> bool:
+        last = row["access_notice_at"] if row else None
+        return last is None or _now() - last >= interval
 
     # invites ------------------------------------------------------------------------------------------
     def create_invite(self, created_by: int, *, uses: int = 1, ttl: timedelta = timedelta(days=7)) -> Invite:
@@ -363,6 +418,10 @@ class BotStore(Database):
         return self._chat(row) if row else None
 
     def touch_chat(self, chat_id: int, kind: str, title: str) -> ChatRow:
+        """Record (or refresh the title of) a chat; one read when nothing changed."""
+        row = self._one("SELECT * FROM chats WHERE id = ?", (chat_id,))
+        if row is not None and row["kind"] == kind and row["title"] == title:
+            return self._chat(row)
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO chats (id, kind, title, updated_at) VALUES (?, ?, ?, ?) "
@@ -502,6 +561,23 @@ class BotStore(Database):
         """Uploads that were being parsed or indexed when the bot stopped."""
         return [self._upload(r) for r in self._query(
             "SELECT * FROM uploads WHERE status IN ('parsing', 'indexing')")]
+
+    # audit log ----------------------------------------------------------------------------------------
+    def audit(self, actor_id: int | None, action: Action, target: str = "", detail: str = "", *,
+              via: Via = "telegram") -> None:
+        """Record an admin action (ids, numbers, names; never question or document text)."""
+        with self.transaction() as db:
+            db.execute("INSERT INTO audit (at, actor_id, via, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                       (_now(), actor_id, via, action.value, target, detail))
+
+    def audit_log(self, limit: int = 20) -> list[AuditEntry]:
+        """The newest ``limit`` entries, newest first, with the actor's name when known."""
+        rows = self._query(
+            "SELECT a.*, u.username, u.first_name FROM audit a LEFT JOIN users u ON u.id = a.actor_id "
+            "ORDER BY a.at DESC, a.id DESC LIMIT ?", (limit,))
+        return [AuditEntry(r["id"], r["at"], r["actor_id"],
+                           f"@{r['username']}" if r["username"] else (r["first_name"] or ""), r["via"],
+                           Action(r["action"]), r["target"], r["detail"]) for r in rows]
 
     # settings -----------------------------------------------------------------------------------------
     def get_setting(self, key: str, default: str | None = None) -> str | None:

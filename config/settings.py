@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -130,6 +131,12 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def telegram_local(self) -> bool:
+        """A self-hosted Bot API server (any URL but api.telegram.org) is taken to run with ``--local``: getFile
+        answers paths on a disk the bot shares, and files may be up to 2000 MB."""
+        return urlsplit(self.telegram_api_url).hostname != "api.telegram.org"
 
     @property
     def model_cache(self) -> Path:

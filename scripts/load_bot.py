@@ -74,9 +74,9 @@ def serve_bot(args: argparse.Namespace) -> int:
         report = engine.ingest_path(PARTY_TEXTS[name])
         print(f"ingested {name}: {report.status}, {report.chunks} passages", flush=True)
     engine.warm_up()
-    bot_settings = settings.model_copy(update={"telegram_token": SecretStr(TOKEN), "admin_ids": [ADMIN_ID]})
-    application = build_application(engine, settings=bot_settings,
-                                    config=BotConfig(data_dir=data / "bot", poll_timeout=1.0),
+    bot_settings = settings.model_copy(update={"telegram_token": SecretStr(TOKEN), "admin_ids": [ADMIN_ID],
+                                               "data_dir": data / "bot"})
+    application = build_application(engine, settings=bot_settings, config=BotConfig(poll_timeout=1.0),
                                     base_url=f"{args.api}/bot", base_file_url=f"{args.api}/file/bot")
     store = application.bot_data["services"].store
     for n in range(args.members):

@@ -60,9 +60,10 @@ def main() -> None:
     engine.warm_up()
     fake = FakeTelegram()
     fake.start()
-    bot_settings = settings.model_copy(update={"telegram_token": SecretStr(fake.token), "admin_ids": [1001]})
-    app = build_application(engine, settings=bot_settings, config=BotConfig(data_dir=tmp / "bot", poll_timeout=1.0,
-                                                                            progress_interval=0.0, progress_step=20),
+    bot_settings = settings.model_copy(update={"telegram_token": SecretStr(fake.token), "admin_ids": [1001],
+                                               "data_dir": tmp / "bot"})
+    app = build_application(engine, settings=bot_settings, config=BotConfig(poll_timeout=1.0, progress_interval=0.0,
+                                                                            progress_step=20),
                             base_url=fake.base_url, base_file_url=fake.base_file_url)
     runner = BackgroundBot(app, poll_timeout=1.0).start()
     admin = fake.user(1001, "Quản trị", username="quantri")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.render_text import display_time
 from tests.plugins.bot import BotHarness, button, buttons, has_button
 
 NOTICE = """TỈNH ỦY NGHỆ AN
@@ -218,4 +219,99 @@ def test_two_admins_upload_at_once_then_remove_and_reindex(upload_bot: BotHarnes
     member = upload_bot.member(5008)
     replies = upload_bot.ask(member, "Mỗi chi bộ cử đảng viên phụ trách công tác tuyên giáo theo TB 940?")
     assert "940-TB/TU" in replies[0]["html"]
+    assert fake.rejected == []
+
+
+def test_buttons_of_superseded_and_removed_documents_are_gone(upload_bot: BotHarness) -> None:
+    fake = upload_bot.fake
+    first = upload(upload_bot, "tb-950.txt", notice(950, "công tác thi đua khen thưởng"))
+    upload_bot.press(upload_bot.admin, first, button(first, "up:"))
+    wait_edited(upload_bot, first, "✅ Đã nạp")
+    member = upload_bot.member(5010)
+    old = upload_bot.ask(member, "Theo TB 950 đến hết năm nào văn bản về công tác thi đua khen thưởng được ký số?")
+    assert "950-TB/TU" in old[0]["html"]
+    second = upload(upload_bot, "tb-950-sua.txt", notice(950, "công tác thi đua khen thưởng", year=2028))
+    upload_bot.press(upload_bot.admin, second, button(second, "up:").rsplit(":", 1)[0] + ":rep")
+    wait_edited(upload_bot, second, "✅ Đã nạp phiên bản 2")
+    for prefix in ("pa:", "se:"):  # the old version's passages are history now
+        query = upload_bot.press(member, old[-1], button(old[-1], prefix))
+        gone = upload_bot.wait_callback_answer(query)
+        assert gone["text"] == "Đoạn văn bản này không còn trong kho." and gone["show_alert"]
+    current = upload_bot.ask(member, "Theo TB 950 đến hết năm nào văn bản về công tác thi đua khen thưởng được ký số?")
+    assert "2028" in current[0]["html"]
+    upload_bot.say(upload_bot.admin, "/remove 950-TB/TU")
+    before = upload_bot.last_id(member["id"])
+    for prefix in ("pa:", "se:", "ol:"):
+        query = upload_bot.press(member, current[-1], button(current[-1], prefix))
+        assert upload_bot.wait_callback_answer(query)["text"] == "Đoạn văn bản này không còn trong kho."
+    assert upload_bot.last_id(member["id"]) == before  # nothing of the removed document was sent
+    assert fake.rejected == []
+
+
+def test_one_download_rule_for_answers_doc_and_the_button(nqbot: BotHarness) -> None:
+    fake = nqbot.fake
+    member = nqbot.member(5011)
+    question = "Làm thế nào để tải văn bản lên?"
+    assert not has_button(nqbot.ask(member, question)[-1], "dl:")  # downloads are off
+    (card,) = nqbot.say(member, "/doc 57-NQ/TW")
+    assert not has_button(card, "dl:")
+    answer = nqbot.ask(nqbot.admin, question)[-1]
+    assert has_button(answer, "dl:")  # admins always may download, in answers too
+    (admin_card,) = nqbot.say(nqbot.admin, "/doc 57-NQ/TW")
+    assert has_button(admin_card, "dl:")
+    nqbot.press(nqbot.admin, answer, button(answer, "dl:"))
+    fake.wait_for(lambda: fake.uploaded_documents(nqbot.admin["id"]))
+    assert fake.uploaded_documents(nqbot.admin["id"])[0][0] == "huong-dan-su-dung-nqbot.md"
+    nqbot.say(nqbot.admin, "/downloads on")
+    assert has_button(nqbot.ask(member, question)[-1], "dl:")
+    assert fake.rejected == []
+
+
+def test_admin_actions_are_audited_and_shown_with_audit(upload_bot: BotHarness) -> None:
+    fake, admin = upload_bot.fake, upload_bot.admin
+    person = fake.user(5020, "Thu", username="thu_au")
+    upload_bot.say(person, "xin chào")
+    upload_bot.say(admin, "/grant @thu_au")
+    upload_bot.say(admin, "/revoke @thu_au")
+    upload_bot.say(admin, "/invite 3 2")
+    upload_bot.say(admin, "/downloads on")
+    upload_bot.say(admin, "/downloads off")
+    group = fake.group(-100520, "Chi bộ văn thư", members=[admin])
+    upload_bot.say(admin, "/allowgroup", chat=group)
+    confirmed = upload(upload_bot, "tb-960.txt", notice(960, "công tác văn thư lưu trữ"))
+    upload_bot.press(admin, confirmed, button(confirmed, "up:"))
+    wait_edited(upload_bot, confirmed, "✅ Đã nạp")
+    cancelled = upload(upload_bot, "tb-961.txt", notice(961, "công tác bảo vệ chính trị nội bộ"))
+    upload_bot.press(admin, cancelled, button(cancelled, "up:").rsplit(":", 1)[0] + ":no")
+    wait_edited(upload_bot, cancelled, "Đã hủy")
+    upload_bot.say(admin, "/groupdocs 960-TB/TU", chat=group)
+    upload_bot.say(admin, "/disallowgroup", chat=group)
+    upload_bot.say(admin, "/remove 960-TB/TU")
+    member = upload_bot.member(5021)
+    upload_bot.ask(member, "Làm thế nào để tải văn bản lên?")
+    (log,) = upload_bot.say(admin, "/audit")
+    lines = log["html"].split("\n")
+    assert lines[0] == "<b>Nhật ký quản trị (11 mục gần nhất)</b>"
+    actions = ["gỡ văn bản <b>960-TB/TU</b>", "tắt bot trong nhóm <b>Chi bộ văn thư (-100520)</b>",
+               "giới hạn văn bản của nhóm <b>Chi bộ văn thư (-100520)</b> (960-TB/TU)",
+               "hủy nạp tệp <b>tb-961.txt</b>", "xác nhận nạp tệp <b>tb-960.txt</b>",
+               "bật bot cho nhóm <b>Chi bộ văn thư (-100520)</b>", "đặt quyền tải tệp gốc <b>off</b>",
+               "đặt quyền tải tệp gốc <b>on</b>", "tạo mã mời", "thu hồi quyền <b>@thu_au (5020)</b> (thành viên)",
+               "cấp quyền <b>@thu_au (5020)</b> (thành viên)"]
+    assert len(lines[2:]) == len(actions)
+    for line, action in zip(lines[2:], actions, strict=True):
+        assert line.startswith("• ") and f" — @quantri ({admin['id']}): {action}" in line, (line, action)
+    newest = upload_bot.store.audit_log(1)[0]
+    assert lines[2].startswith(f"• {display_time(newest.at, upload_bot.engine.settings.zone)} — ")
+    assert "tải văn bản lên" not in log["html"]  # questions never reach the audit log
+    (two,) = upload_bot.say(admin, "/audit 2")
+    assert len(two["html"].split("\n")) == 4
+    upload_bot.say(admin, "/lang en")
+    (english,) = upload_bot.say(admin, "/audit 1")
+    assert english["html"].startswith("<b>Audit log (latest entry)</b>\n\n• ")
+    assert english["html"].endswith(f"@quantri ({admin['id']}): removed a document <b>960-TB/TU</b> (#"
+                                    f"{upload_bot.engine.resolve('960-TB/TU', include_removed=True).id})")  # type: ignore[union-attr]
+    (usage,) = upload_bot.say(admin, "/audit many")
+    assert usage["html"].startswith("Usage: /audit")
+    assert "audit" in [c["command"] for c in fake.commands(scope_type="chat")]
     assert fake.rejected == []

@@ -6,6 +6,13 @@ the real Telegram would have refused).
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
+import pytest
+
+from index.engine import Engine
+from tests.fake_telegram import FakeTelegram
 from tests.plugins.bot import ADMIN_ID, BotHarness, button, buttons, has_button, sent_to
 
 Q57 = "Nghị quyết 57 đặt mục tiêu gì về chuyển đổi số đến năm 2030?"
@@ -98,7 +105,7 @@ def test_long_section_is_split_below_the_limit(nqbot: BotHarness) -> None:
 
 def _section_view(nqbot: BotHarness, chunk_id: int) -> list[str]:
     """What the bot should send for the section button of ``chunk_id``."""
-    from bot.telegram.handlers.buttons import SECTION_RADIUS, section_chunks
+    from bot.library import SECTION_RADIUS, section_chunks
     from bot.telegram.render import passage_messages
 
     found = nqbot.engine.passage(chunk_id, radius=SECTION_RADIUS)
@@ -200,10 +207,11 @@ def test_unknown_user_only_gets_the_access_notice(nqbot: BotHarness) -> None:
     fake.send_text(stranger, "/docs")
     fake.send_text(stranger, "/doc 57-NQ/TW")
     fake.send_document(stranger, "nq.txt", "Số 1-NQ/TW".encode(), mime_type="text/plain")
-    (again,) = nqbot.say(stranger, "/start")  # /start always explains how to get access
-    assert again["html"] == notice["html"]
+    fake.send_text(stranger, "/start")  # /start and /help too: one notice per interval, then silence
+    fake.send_text(stranger, "/help")
+    fake.wait_for(lambda: not fake.pending_updates)
     nqbot.stop()
-    assert len(nqbot.messages(stranger["id"])) == 2
+    assert len(nqbot.messages(stranger["id"])) == 1
     leaked = " ".join(sent_to(fake, stranger["id"]))
     for secret in ("57-NQ/TW", "71-NQ/TW", "Nghị quyết về", "đột phá", "văn bản trong kho"):
         assert secret not in leaked
@@ -265,8 +273,6 @@ def test_errors_become_an_apology_and_flood_control_retries(nqbot: BotHarness,
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    import pytest
-
     assert isinstance(monkeypatch, pytest.MonkeyPatch)
     monkeypatch.setattr(nqbot.engine, "ask", broken)
     (apology,) = nqbot.say(user, "câu hỏi làm hỏng bộ máy")
@@ -276,4 +282,69 @@ def test_errors_become_an_apology_and_flood_control_retries(nqbot: BotHarness,
     fake.send_text(user, Q57)
     fake.wait_for(lambda: any("blocked" in r["description"] for r in fake.injected))
     assert "<b>[1] 57-NQ/TW" in nqbot.ask(user, Q57)[0]["html"]  # still serving after Forbidden
+    assert fake.rejected == []
+
+
+def test_forged_and_out_of_range_buttons_are_ignored_quietly(fake_telegram: FakeTelegram, party_engine: Engine,
+                                                             tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Callback data no current button carries (an old deployment's, a modified client's) is answered and
+    ignored: no apology, no ERROR, nothing posted to the error chat."""
+    fake = fake_telegram
+    errors = fake.group(-100999, "Quản trị")
+    bot = BotHarness(fake, party_engine, tmp_path / "bot", settings={"error_chat_id": errors["id"]}).start()
+    try:
+        user = bot.member(2020)
+        answer = bot.ask(user, Q57)[-1]
+        with caplog.at_level(logging.INFO):
+            for data in ("pa:99999999999999999999", "se:9223372036854775808", "ol:-1", "dl:١٢",
+                         "fb:99999999999999999999:u", "dp:99999::", "ln:xx", "up:99999999999999999999:ok"):
+                query = bot.press(user, answer, data, forged=True)
+                assert "text" not in bot.wait_callback_answer(query), data
+            query = bot.press(user, answer, "pa:9223372036854775807", forged=True)  # in range, but no such passage
+            assert bot.wait_callback_answer(query)["text"] == "Đoạn văn bản này không còn trong kho."
+    finally:
+        bot.stop()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert bot.messages(errors["id"]) == [] and bot.messages(user["id"])[-1]["message_id"] == answer["message_id"]
+    assert fake.rejected == []
+
+
+def test_interface_language_follows_the_telegram_app_until_chosen(nqbot: BotHarness) -> None:
+    english = nqbot.member(2021, "Anna", language_code="en-US")
+    (welcome,) = nqbot.say(english, "/start")
+    assert welcome["html"].startswith("Hello Anna! I look up Party documents")
+    assert nqbot.ask(english, Q57)[0]["html"].startswith("<b>Relevant passages:</b>")
+    chinese = nqbot.member(2022, "Wei", language_code="zh-hans")
+    assert nqbot.ask(chinese, Q57)[0]["html"].startswith("<b>相关段落：</b>")
+    french = nqbot.member(2023, "Jean", language_code="fr")
+    assert nqbot.ask(french, Q57)[0]["html"].startswith("<b>Các đoạn trích liên quan:</b>")
+    assert nqbot.store.user(2021).lang is None  # type: ignore[union-attr]  # only a choice is stored
+    (chosen,) = nqbot.say(english, "/lang vi")  # an explicit choice wins over the app's language
+    assert chosen["html"] == "Đã chuyển ngôn ngữ sang tiếng Việt."
+    assert nqbot.ask(english, Q57)[0]["html"].startswith("<b>Các đoạn trích liên quan:</b>")
+    assert nqbot.store.user(2021).lang == "vi"  # type: ignore[union-attr]
+    stranger = nqbot.fake.user(3002, "Guest", language_code="en")
+    (notice,) = nqbot.say(stranger, "hello")
+    assert notice["html"].startswith("Hello! This bot is only for authorised Party members")
+    assert nqbot.fake.rejected == []
+
+
+def test_strangers_flooding_start_get_one_notice_each(nqbot: BotHarness) -> None:
+    """10 strangers sending 20 /start each (and /help, stickers, forged codes) get one access notice each and
+    cost the bot no writes after that; a member asking meanwhile is answered as usual."""
+    fake = nqbot.fake
+    strangers = [fake.user(3200 + n, f"Khách {n}") for n in range(10)]
+    member = nqbot.member(2030)
+    for round_ in range(20):
+        for stranger in strangers:
+            fake.send_text(stranger, "/start" if round_ % 4 else "/help")
+    assert "<b>[1] 57-NQ/TW" in nqbot.ask(member, Q57)[0]["html"]
+    for n in range(10):
+        fake.send_text(strangers[0], f"/start WRONGCODE{n}")
+    fake.wait_for(lambda: not fake.pending_updates, timeout=60)
+    nqbot.stop()
+    assert [len(nqbot.messages(s["id"])) for s in strangers[1:]] == [1] * 9
+    first = [m["html"] for m in nqbot.messages(strangers[0]["id"])]
+    assert first[0].startswith("Xin chào! Bot này chỉ dành cho đảng viên")
+    assert len(first) == 1 + 3 and all(h.startswith("Mã mời không đúng") for h in first[1:])  # 3 codes per interval
     assert fake.rejected == []

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bot.i18n import LANGUAGES, catalog
-from bot.telegram.callbacks import MAX_BYTES, decode, encode
+from bot.telegram.callbacks import MAX_BYTES, Callback, Kind, decode, encode
 from bot.telegram.keyboards import answer_keyboard, documents_keyboard, upload_keyboard
 from bot.telegram.render import (
     DocFilter,
@@ -240,11 +240,21 @@ def test_upload_and_document_keyboards() -> None:
 
 
 def test_callback_encoding() -> None:
-    assert decode(encode("fb", 12, "u")) is not None
+    assert decode(encode(Kind.FEEDBACK, 12, "u")) == Callback(Kind.FEEDBACK, ("12", "u"))
     assert decode("fb:x:u") is None
     assert decode("zz:1") is None
     assert decode(None) is None
     callback = decode("dp:2::2024")
     assert callback is not None and callback.arg(1) == "" and callback.arg(2) == "2024"
     with pytest.raises(ValueError):
-        encode("pa", "x" * 70)
+        encode(Kind.PASSAGE, "x" * 70)
+
+
+def test_callback_data_out_of_range_is_refused() -> None:
+    """What this bot could not have produced decodes to None (ignored), never to an id SQLite cannot hold."""
+    assert decode("pa:9223372036854775807") is not None
+    for forged in ("pa:99999999999999999999", "pa:9223372036854775808", "pa:0", "pa:-3", "pa:١٢", "pa:²",
+                   "pa:", "pa", "pa:1:2", "se:1e3", "ol: 7", "dl:7 ", "fb:1:x", "fb:1", "fb:99999999999999999999:u",
+                   "up:1:maybe", "up:-1:ok", "dp:10000::", "dp:1:NQ:24", "dp:1:NQ", "dp:x::", "ln:xx", "ln:",
+                   "ln:vi:en", "PA:1", "pa:" + "1" * 70):
+        assert decode(forged) is None, forged

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from telegram import Chat, Message, MessageEntity, User
 
-from bot.i18n import LANGUAGES, catalog
+from bot.access import Caller, resolve_caller
+from bot.followup import FollowUps
+from bot.i18n import LANGUAGES, catalog, normalise_lang, placeholders, plural_blocks, plural_category, t
+from bot.library import section_chunks
+from bot.progress import edit_due
+from bot.ratelimit import RateLimiter, Verdict
 from bot.store import BotStore
-from bot.telegram.access import Caller, resolve_caller
-from bot.telegram.followup import FollowUps
-from bot.telegram.handlers.buttons import section_chunks
-from bot.telegram.handlers.questions import addressed_question
-from bot.telegram.handlers.uploads import safe_name, upload_name
-from bot.telegram.progress import edit_due
-from bot.telegram.ratelimit import RateLimiter, Verdict
+from bot.telegram.addressing import addressed_question
+from bot.telegram.render import th
+from bot.uploads import safe_name, upload_name
 from index.rows import ChunkRow
 
 LOCALES = Path(__file__).resolve().parents[1] / "bot" / "locales"
@@ -38,13 +40,31 @@ def test_catalogs_have_the_same_keys() -> None:
     assert keys["vi"] == keys["zh"] == keys["en"]
     for lang in LANGUAGES:  # every catalog string formats with the fields the vi string uses
         for key, text in catalog(lang).items():
-            assert set(_fields(text)) == set(_fields(catalog("vi")[key])), (lang, key)
+            assert placeholders(text) == placeholders(catalog("vi")[key]), (lang, key)
+            for _, _, name, branches in plural_blocks(text):
+                assert "other" in branches and set(branches) <= {"one", "other"}, (lang, key, name)
 
 
-def _fields(text: str) -> list[str]:
-    import string
-
-    return [name.split(":")[0] for _, name, _, _ in string.Formatter().parse(text) if name]
+def test_english_counts_agree_with_their_nouns() -> None:
+    """"1 files indexed" no more: English messages with a count have one/other forms; vi and zh do not inflect."""
+    summary = {"unchanged": 0, "failed": 0, "seconds": 1.0}
+    assert t("ingest.summary", "en", ok=1, chunks=1, **summary).startswith("Total: 1 file indexed, 0 unchanged, "
+                                                                           "0 failed; 1 passage, 1.0 s.")
+    assert t("ingest.summary", "en", ok=2, chunks=0, **summary).startswith("Total: 2 files indexed, 0 unchanged, "
+                                                                           "0 failed; 0 passages")
+    assert t("ingest.summary", "vi", ok=1, chunks=1, **summary).startswith("Tổng cộng: 1 tệp đã nạp")
+    assert th("tg.invite.created", "en", code="<code>X</code>", link="l", uses=1, days=1).startswith(
+        "Invite code: <code>X</code> (1 use, expires in 1 day).")
+    assert "(5 uses, expires in 7 days)" in th("tg.invite.created", "en", code="c", link="l", uses=5, days=7)
+    assert th("tg.slow_down", "en", seconds=1) == ("You are asking a little fast. Please wait about 1 second "
+                                                   "before the next question.")
+    assert th("tg.stats.day", "en", day="01/01/2025", count=1, not_found=0) == "01/01/2025: 1 question, 0 not found"
+    assert th("tg.upload.progress", "en", name="a", bar="▱", percent=0, done=0, total=1).endswith("(0/1 passage)")
+    assert th("tg.outline.more", "en", count=1) == "… and 1 more heading"
+    plain = re.compile(r"\{\w+\} (more )?(files|passages|documents|questions|seconds|days|uses|headings)\b")
+    assert [key for key, text in catalog("en").items() if plain.search(text)] == []
+    assert plural_category("en", 1) == "one" and plural_category("en", 0) == "other"
+    assert plural_category("vi", 1) == plural_category("zh", 1) == "other"
 
 
 def test_roles_and_private_access(store: BotStore) -> None:
@@ -211,3 +231,24 @@ def test_section_is_the_run_under_the_same_heading() -> None:
     assert [c.id for c in section_chunks(chunks, 2)] == [1, 2, 3, 4]
     assert [c.id for c in section_chunks(chunks, 3, max_chars=2000)] == [3, 4]
     assert [c.id for c in section_chunks(chunks, 5)] == [5]
+
+
+def test_telegram_language_codes() -> None:
+    assert [normalise_lang(c) for c in ("zh-hans", "zh-TW", "zh", "en-US", "en_GB", "EN", "vi", "fr", "", None,
+                                        "english")] == ["zh", "zh", "zh", "en", "en", "en", "vi", "vi", "vi", "vi",
+                                                        "vi"]
+
+
+def test_every_registered_handler_says_in_one_line_what_the_user_gets() -> None:
+    from telegram.ext import ApplicationBuilder
+
+    from bot.telegram.app import register_handlers
+
+    application = ApplicationBuilder().token("1:TEST").build()
+    register_handlers(application)
+    callbacks = [handler.callback for group in application.handlers.values() for handler in group]
+    callbacks += list(application.error_handlers)
+    assert len(callbacks) > 25
+    for callback in callbacks:
+        doc = (callback.__doc__ or "").strip()
+        assert doc and "\n" not in doc, callback.__name__

@@ -33,11 +33,11 @@ def test_webhook_receives_updates_and_refuses_a_wrong_secret(
     settings = party_engine.settings.model_copy(update={
         "telegram_token": SecretStr(fake_telegram.token), "admin_ids": [ADMIN_ID],
         "webhook_url": "https://nqbot.example.org/", "webhook_listen": "127.0.0.1", "webhook_port": port,
-        "webhook_path": "hook", "webhook_secret": SecretStr("s3cret-token"),
+        "webhook_path": "hook", "webhook_secret": SecretStr("s3cret-token"), "data_dir": tmp_path,
     })
     options = webhook_options(settings)
     assert options is not None and options["webhook_url"] == "https://nqbot.example.org/hook"
-    application = build_application(party_engine, settings=settings, config=BotConfig(data_dir=tmp_path),
+    application = build_application(party_engine, settings=settings, config=BotConfig(),
                                     base_url=fake_telegram.base_url, base_file_url=fake_telegram.base_file_url)
     runner = BackgroundBot(application, webhook=options).start()
     try:

@@ -19,14 +19,12 @@ from telegram.ext import (
 )
 
 from bot.i18n import t
-from bot.store import BotStore
+from bot.telegram.addressing import ADDRESSED
 from bot.telegram.commands_menu import publish_commands
 from bot.telegram.config import BotConfig
-from bot.telegram.followup import FollowUps
 from bot.telegram.handlers import admin, buttons, groups, members, questions, uploads
 from bot.telegram.handlers.errors import on_error
-from bot.telegram.ratelimit import RateLimiter
-from bot.telegram.services import Services, Workers
+from bot.telegram.services import Services, build_services
 from config.settings import Settings
 from index.engine import Engine
 
@@ -62,23 +60,19 @@ def build_application(
     base_url: str | None = None,
     base_file_url: str | None = None,
 ) -> Application:
+    """The bot on ``engine``: operator settings from ``settings`` (the engine's by default; its data directory
+    also holds ``bot.sqlite3``), internal tunables from ``config``."""
     settings = settings or engine.settings
     if settings.telegram_token is None:
         raise NoTokenError("NQBOT_TELEGRAM_TOKEN is not set")
-    config = config or BotConfig(data_dir=settings.data_dir, error_chat_id=settings.error_chat_id)
+    config = config or BotConfig()
     api = settings.telegram_api_url.rstrip("/")
-    store = BotStore(config.store_path, admin_ids=settings.admin_ids)
-    if store.get_setting("downloads", "") == "":  # the setting is the default; /downloads on|off overrides it
-        store.set_downloads(settings.members_may_download)
-    svc = Services(
-        engine=engine, store=store, settings=settings, config=config, workers=Workers(config.question_workers),
-        limiter=RateLimiter(config.question_limit, config.question_period), followups=FollowUps(config.followup_ttl),
-    )
     application = (
         ApplicationBuilder()
         .token(settings.telegram_token.get_secret_value())
         .base_url(base_url or f"{api}/bot")
         .base_file_url(base_file_url or f"{api}/file/bot")
+        .local_mode(settings.telegram_local)  # a --local server: getFile answers paths on its disk
         .concurrent_updates(True)
         .rate_limiter(AIORateLimiter(overall_max_rate=config.overall_max_rate, group_max_rate=config.group_max_rate,
                                      max_retries=config.max_retries))
@@ -88,19 +82,20 @@ def build_application(
         .post_shutdown(on_shutdown)
         .build()
     )
-    application.bot_data["services"] = svc
+    application.bot_data["services"] = build_services(engine, settings, config)
     register_handlers(application)
     return application
 
 
 def register_handlers(application: Application) -> None:
+    """The whole bot at a glance: each handler's docstring says what the user gets."""
     new = filters.UpdateType.MESSAGE  # edited messages are not asked again
     private, groups_only = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
     command_handlers = {
         "start": members.cmd_start, "help": members.cmd_help, "lang": members.cmd_lang, "docs": members.cmd_docs,
         "doc": members.cmd_doc, "ask": questions.cmd_ask,
         "invite": admin.cmd_invite, "users": admin.cmd_users, "grant": admin.cmd_grant, "revoke": admin.cmd_revoke,
-        "remove": admin.cmd_remove, "history": admin.cmd_history, "stats": admin.cmd_stats,
+        "remove": admin.cmd_remove, "history": admin.cmd_history, "stats": admin.cmd_stats, "audit": admin.cmd_audit,
         "reindex": admin.cmd_reindex, "downloads": admin.cmd_downloads, "allowgroup": admin.cmd_allowgroup,
         "disallowgroup": admin.cmd_disallowgroup, "groupdocs": admin.cmd_groupdocs,
     }
@@ -112,7 +107,7 @@ def register_handlers(application: Application) -> None:
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_migrate))
     application.add_handler(MessageHandler(new & private & (filters.Document.ALL | filters.PHOTO), uploads.on_upload))
     application.add_handler(MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, questions.on_private_text))
-    application.add_handler(MessageHandler(new & groups_only & filters.TEXT & ~filters.COMMAND,
+    application.add_handler(MessageHandler(new & groups_only & filters.TEXT & ~filters.COMMAND & ADDRESSED,
                                            questions.on_group_text))
     application.add_handler(MessageHandler(new & filters.COMMAND, members.on_unknown_command))
     application.add_handler(MessageHandler(new & private & ~filters.StatusUpdate.ALL, members.on_private_other))
@@ -124,7 +119,7 @@ async def on_startup(application: Application) -> None:
     me = application.bot.bot
     svc.bot_username, svc.bot_id = me.username, me.id
     await publish_commands(application.bot, await svc.workers.db(svc.store.admin_ids))
-    await uploads.recover_uploads(application)
+    await uploads.tell_uploaders(application, await svc.uploads.recover(), "tg.upload.interrupted")
     if application.job_queue is not None:
         application.job_queue.run_repeating(_expire_job, interval=EXPIRE_EVERY, first=EXPIRE_EVERY,
                                             name="expire-uploads")
@@ -133,9 +128,9 @@ async def on_startup(application: Application) -> None:
 
 async def _expire_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     svc: Services = context.application.bot_data["services"]
-    svc.limiter.prune()
-    svc.followups.prune()
-    await uploads.expire_uploads(context.application)
+    svc.asking.limiter.prune()
+    svc.asking.followups.prune()
+    await uploads.tell_uploaders(context.application, await svc.uploads.expire(), "tg.upload.expired")
 
 
 async def on_shutdown(application: Application) -> None:

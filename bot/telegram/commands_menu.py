@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 MEMBER_COMMANDS = ("start", "help", "docs", "doc", "ask", "lang")
 GROUP_COMMANDS = ("ask", "docs", "doc", "help", "lang")
 ADMIN_ONLY_COMMANDS = (
-    "invite", "users", "grant", "revoke", "remove", "history", "stats", "reindex", "downloads",
+    "invite", "users", "grant", "revoke", "remove", "history", "stats", "audit", "reindex", "downloads",
     "allowgroup", "disallowgroup", "groupdocs",
 )
 ADMIN_COMMANDS = MEMBER_COMMANDS + ADMIN_ONLY_COMMANDS

@@ -10,10 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from bot.i18n import catalog, t
-from bot.render_text import display_date, display_time
+from bot.audit import AuditEntry
+from bot.i18n import catalog, t, template
+from bot.render_text import audit_fields, display_date, display_time
 from bot.store import StatsReport, UserRow
 from bot.telegram.split import MESSAGE_LIMIT, esc, join_blocks, split_html, visible_len
+from bot.uploads import Cancelled, Expired, Failed, Indexed
 from documents.model import ParsedDocument, Section
 from documents.text import fold
 from index.answer import Answer, Citation
@@ -31,8 +33,12 @@ DOCS_PER_PAGE = 8
 
 def th(key: str, lang: str, /, **fields: str | int | float) -> str:
     """A catalog message as HTML: the template is escaped, ``fields`` must already be HTML (or numbers)."""
-    template = t(key, lang)
-    return esc(template).format(**fields)
+    return esc(template(key, lang, fields)).format(**fields)
+
+
+def lang_name(code: str) -> str:
+    """A language's own name for itself (``中文``, ``English``…), as the language menu shows it."""
+    return t(f"tg.lang.name.{code}", code)
 
 
 def label_html(number: str | None, title: str | None) -> str:
@@ -118,8 +124,6 @@ def passage_messages(document: DocumentRow, chunks: Sequence[ChunkRow], lang: st
     """The whole passage (one chunk) or the surrounding section (several), split as needed."""
     head = [label_html(document.number, document.title)]
     head.append(th("tg.passage.section_header" if section else "tg.passage.header", lang))
-    if not document.active_version:
-        head.append(th("tg.passage.superseded", lang))
     blocks = ["\n".join(head)]
     for chunk in chunks:
         locator = f"<i>{esc(chunk.locator)}</i>\n" if chunk.locator else ""
@@ -307,6 +311,18 @@ def ingest_done_html(status: str, document: DocumentRow | None, chunks: int, lan
               version=document.version_no)
 
 
+def upload_state_html(outcome: Failed | Indexed | Expired | Cancelled, lang: str, limit_mb: int) -> str:
+    """An upload's status message once it is no longer a preview."""
+    if isinstance(outcome, Indexed):
+        report = outcome.report
+        return ingest_done_html(report.status, report.document, report.chunks, lang)
+    if isinstance(outcome, Cancelled):
+        return th("tg.upload.cancelled", lang, name=esc(outcome.name))
+    if isinstance(outcome, Expired):
+        return th("tg.upload.expired", lang, name=esc(outcome.name))
+    return th("tg.upload.failed" if outcome.code == "failed" else f"error.{outcome.code}", lang, limit=limit_mb)
+
+
 # admin reports --------------------------------------------------------------------------------------------
 def stats_messages(report: StatsReport, index_stats: dict[str, int], lang: str) -> list[str]:
     lines = [f"<b>{th('tg.stats.header', lang)}</b>", ""]
@@ -340,4 +356,16 @@ def users_messages(users: Sequence[UserRow], lang: str) -> list[str]:
         lines.append(f"• <code>{user.id}</code>{handle} {name} — {th(f'tg.role.{user.role}', lang)}")
     if not users:
         lines.append(th("tg.users.none", lang))
+    return split_html("\n".join(lines))
+
+
+def audit_messages(entries: Sequence[AuditEntry], lang: str, zone: ZoneInfo) -> list[str]:
+    """/audit: the newest admin actions first, times in the configured zone."""
+    if not entries:
+        return [th("tg.audit.empty", lang)]
+    lines = [f"<b>{th('tg.audit.header', lang, count=len(entries))}</b>", ""]
+    for entry in entries:
+        at, actor, action, target, detail = (esc(part) for part in audit_fields(entry, lang, zone))
+        lines.append(f"• {at} — {actor}: {action}" + (f" <b>{target}</b>" if target else "")
+                     + (f" ({detail})" if detail else ""))
     return split_html("\n".join(lines))

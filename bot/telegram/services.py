@@ -1,62 +1,25 @@
-"""What every handler needs (engine, bot store, settings, limits), and the thread pools that keep CPU and
-disk work off the event loop."""
+"""What every handler needs: the engine, the bot store, settings, and the use cases built on them."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from dataclasses import dataclass
 
 from telegram.ext import ContextTypes
 
-from bot.store import BotStore
+from bot.access import AccessNotices
+from bot.admin import Admin
+from bot.asking import Asking
+from bot.followup import FollowUps
+from bot.groups import StudyGroups
+from bot.library import Library
+from bot.members import Members
+from bot.ratelimit import RateLimiter
+from bot.store import BotStore, store_path
 from bot.telegram.config import BotConfig
-from bot.telegram.followup import FollowUps
-from bot.telegram.ratelimit import RateLimiter
+from bot.uploads import Uploads, upload_limit_mb
+from bot.workers import Workers
 from config.settings import Settings
-from documents.model import ParsedDocument
 from index.engine import Engine
-
-T = TypeVar("T")
-
-
-class Workers:
-    """Separate pools so that a long ingest never delays questions, and questions never delay the store."""
-
-    def __init__(self, question_workers: int) -> None:
-        self.questions = ThreadPoolExecutor(question_workers, thread_name_prefix="nqbot-ask")
-        self.parse = ThreadPoolExecutor(1, thread_name_prefix="nqbot-parse")
-        self.ingest = ThreadPoolExecutor(1, thread_name_prefix="nqbot-ingest")  # ingests one at a time
-        self.store = ThreadPoolExecutor(2, thread_name_prefix="nqbot-store")
-        self.ingest_jobs = 0
-
-    @staticmethod
-    async def _run(pool: ThreadPoolExecutor, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(pool, functools.partial(fn, *args, **kwargs))
-
-    async def ask(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        return await self._run(self.questions, fn, *args, **kwargs)
-
-    async def parse_file(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        return await self._run(self.parse, fn, *args, **kwargs)
-
-    async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        return await self._run(self.store, fn, *args, **kwargs)
-
-    async def index(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        self.ingest_jobs += 1
-        try:
-            return await self._run(self.ingest, fn, *args, **kwargs)
-        finally:
-            self.ingest_jobs -= 1
-
-    def shutdown(self) -> None:
-        for pool in (self.questions, self.parse, self.ingest, self.store):
-            pool.shutdown(wait=True, cancel_futures=True)
 
 
 @dataclass
@@ -66,18 +29,37 @@ class Services:
     settings: Settings
     config: BotConfig
     workers: Workers
-    limiter: RateLimiter
-    followups: FollowUps
-    #: Parsed files waiting for an admin's confirmation, by upload id (re-parsed from disk after a restart).
-    parsed: dict[int, ParsedDocument] = field(default_factory=dict)
-    #: Groups told recently that they are not enabled (chat id → monotonic time).
-    group_notices: dict[int, float] = field(default_factory=dict)
+    notices: AccessNotices
+    asking: Asking
+    library: Library
+    members: Members
+    uploads: Uploads
+    admin: Admin
+    groups: StudyGroups
     bot_username: str = ""
     bot_id: int = 0
 
-    @property
-    def max_file_bytes(self) -> int:
-        return self.settings.max_file_mb * 1024 * 1024
+
+def build_services(engine: Engine, settings: Settings, config: BotConfig) -> Services:
+    store = BotStore(store_path(settings.data_dir), admin_ids=settings.admin_ids)
+    if store.get_setting("downloads", "") == "":  # the setting is the default; /downloads on|off overrides it
+        store.set_downloads(settings.members_may_download)
+    workers = Workers(config.question_workers)
+    notices = AccessNotices(store, config.access_notice_interval)
+    return Services(
+        engine=engine, store=store, settings=settings, config=config, workers=workers, notices=notices,
+        asking=Asking(engine, store, workers, RateLimiter(config.question_limit, config.question_period),
+                      FollowUps(config.followup_ttl)),
+        library=Library(engine, workers),
+        members=Members(store, workers, RateLimiter(config.invite_attempts, config.access_notice_interval)),
+        uploads=Uploads(engine, store, workers, settings.data_dir / "uploads",
+                        limit_mb=upload_limit_mb(settings.max_file_mb, settings.telegram_local),
+                        ttl=config.upload_ttl, progress_interval=config.progress_interval,
+                        progress_step=config.progress_step),
+        admin=Admin(engine, store, workers, progress_interval=config.progress_interval,
+                    progress_step=config.progress_step),
+        groups=StudyGroups(engine, store, workers, notices),
+    )
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

@@ -8,7 +8,9 @@ from __future__ import annotations
 import mimetypes
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from . import rules
 from .builders import (
@@ -302,8 +304,10 @@ class BotApi:
     def _input_file(self, params: dict[str, Any], kind: str) -> tuple[StoredFile, bool]:
         """The file a send* method refers to: (file, freshly uploaded?)."""
         value = params.get(kind)
+        if isinstance(value, str) and value.startswith("file://"):
+            value = self._local_file(value)
         if isinstance(value, UploadedFile):
-            if len(value.data) > rules.MAX_UPLOAD_BYTES:
+            if len(value.data) > (rules.MAX_LOCAL_FILE_BYTES if self.state.local_dir else rules.MAX_UPLOAD_BYTES):
                 raise ApiError("Request Entity Too Large", 413)
             if not value.data:
                 raise bad_request("file must be non-empty")
@@ -328,6 +332,13 @@ class BotApi:
         if value in (None, ""):
             raise bad_request(f"there is no {kind} in the request")
         raise bad_request("wrong file identifier/HTTP URL specified")
+
+    def _local_file(self, uri: str) -> UploadedFile:
+        """``file:///abs/path``: only a ``--local`` server reads files from its disk (the cloud refuses)."""
+        path = Path(unquote(urlsplit(uri).path))
+        if self.state.local_dir is None or not path.is_absolute() or not path.is_file():
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        return UploadedFile(path.name, path.read_bytes(), "application/octet-stream")
 
     def send_media(self, params: dict[str, Any], kind: str) -> dict[str, Any]:
         with self.state.lock:
@@ -494,7 +505,8 @@ class BotApi:
             stored = self.state.files.get(str(file_id))
             if stored is None:
                 raise bad_request("invalid file_id")
-            if stored.file_size > rules.MAX_GETFILE_BYTES:
+            limit = rules.MAX_LOCAL_FILE_BYTES if self.state.local_dir is not None else rules.MAX_GETFILE_BYTES
+            if stored.file_size > limit:
                 raise bad_request("file is too big")
             return file_json(stored)
 

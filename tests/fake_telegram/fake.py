@@ -7,6 +7,7 @@ import json
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -38,13 +39,19 @@ class FakeTelegram:
     """
 
     def __init__(
-        self, token: str = "123456:TEST-TOKEN", bot_username: str = "nqbot_test_bot", bot_id: int = 900000001
+        self, token: str = "123456:TEST-TOKEN", bot_username: str = "nqbot_test_bot", bot_id: int = 900000001,
+        *, local_dir: Path | None = None,
     ) -> None:
+        """``local_dir`` makes it a self-hosted server started with ``--local``: files are kept there and
+        getFile answers their absolute path (the bot reads them from disk; /file/ URLs are not served),
+        ``file://`` URIs are accepted when sending, and files may be up to 2000 MB."""
         self.token = token
         self.bot_username = bot_username
         self.bot_id = bot_id
         self.bot_user = bot_user_json(bot_id, bot_username, "NQ Bot")
-        self._state = TelegramState()
+        self._state = TelegramState(local_dir)
+        #: file_path of every file fetched over HTTP (/file/bot<token>/<path>).
+        self.http_downloads: list[str] = []
         self._api = BotApi(self._state, self.bot_user, get_me_json(bot_id, bot_username, "NQ Bot"))
         self._server: FakeTelegramServer | None = None
 
@@ -89,6 +96,15 @@ class FakeTelegram:
     @property
     def base_file_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/file/bot"
+
+    @property
+    def api_root(self) -> str:
+        """What an operator would set as NQBOT_TELEGRAM_API_URL for this server."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def local(self) -> bool:
+        return self._state.local_dir is not None
 
     # ---- actors ---------------------------------------------------------------------------------------
     def user(
@@ -214,7 +230,11 @@ class FakeTelegram:
             message["photo"] = [photo_size_json(stored)]
             return self._deliver(state, message, thread)
 
-    def press_button(self, user: dict[str, Any], message: dict[str, Any], callback_data: str) -> str:
+    def press_button(
+        self, user: dict[str, Any], message: dict[str, Any], callback_data: str, *, forged: bool = False
+    ) -> str:
+        """Press a button of ``message``; ``forged`` sends ``callback_data`` although no button of the message
+        carries it (a modified client, or a button as an older version of the bot made it)."""
         with self._state.lock:
             self._check_not_blocked(user)
             state = self._chat_state(message["chat"])
@@ -223,7 +243,7 @@ class FakeTelegram:
                 raise AssertionError(f"message {message['message_id']} no longer exists in chat {state.id}")
             current = stored.message.get("reply_markup")
             datas = inline_callback_datas(current)
-            if callback_data not in datas:
+            if callback_data not in datas and not forged:
                 raise AssertionError(
                     f"no button with callback_data {callback_data!r} on message "
                     f"{stored.message['message_id']} (current buttons: {datas})"
@@ -450,9 +470,10 @@ class FakeTelegram:
         return 200, {"ok": True, "result": result}
 
     def _on_file(self, token: str, file_path: str) -> bytes | None:
-        if token != self.token:
+        if token != self.token or self.local:  # a --local server hands files over by path only
             return None
         with self._state.lock:
+            self.http_downloads.append(file_path)
             stored = self._state.files_by_path.get(file_path)
             return None if stored is None else stored.data
 

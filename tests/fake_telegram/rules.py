@@ -22,6 +22,8 @@ MAX_INLINE_BUTTONS = 100
 MAX_COMMANDS = 100
 MAX_GETFILE_BYTES = 20 * 1024 * 1024
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+#: A self-hosted Bot API server started with ``--local``: files both ways up to 2000 MB.
+MAX_LOCAL_FILE_BYTES = 2000 * 1024 * 1024
 
 CHAT_ACTIONS = frozenset(
     {

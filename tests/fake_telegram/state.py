@@ -122,7 +122,10 @@ class CallbackState:
 
 
 class TelegramState:
-    def __init__(self) -> None:
+    def __init__(self, local_dir: Path | None = None) -> None:
+        #: ``--local`` server flavour: files live on disk under this directory and getFile answers their
+        #: absolute path (None: the cloud Bot API, files fetched over HTTP from /file/bot<token>/<path>).
+        self.local_dir = local_dir
         self.lock = threading.RLock()
         self.cond = threading.Condition(self.lock)
         self.version = 0
@@ -223,9 +226,15 @@ class TelegramState:
     ) -> StoredFile:
         with self.lock:
             n = next(self._file_counter)
-            path = f"{self._file_root}/{kind}/file_{n}{extension}"
-            # PTB reads getFile's file_path from disk when it exists relative to the working directory.
-            assert not Path(path).exists(), f"fake file path {path} collides with a local path"
+            if self.local_dir is not None:  # the server's own disk: getFile answers the absolute path
+                local = self.local_dir / kind / f"file_{n}{extension}"
+                local.parent.mkdir(parents=True, exist_ok=True)
+                local.write_bytes(data)
+                path = str(local.resolve())
+            else:
+                path = f"{self._file_root}/{kind}/file_{n}{extension}"
+                # PTB reads getFile's file_path from disk when it exists relative to the working directory.
+                assert not Path(path).exists(), f"fake file path {path} collides with a local path"
             stored = StoredFile(
                 file_id=f"FAKE{kind[:3].upper()}{n:04d}{secrets.token_hex(12)}",
                 file_unique_id=f"U{n:04d}{secrets.token_hex(4)}",

@@ -32,19 +32,22 @@ Message = dict[str, Any]
 class BotHarness:
     """One bot process (restartable on the same data dir) and helpers to talk to it."""
 
-    def __init__(self, fake: FakeTelegram, engine: Engine, data_dir: Path, **config: Any) -> None:
+    def __init__(self, fake: FakeTelegram, engine: Engine, data_dir: Path, *,
+                 settings: dict[str, Any] | None = None, **config: Any) -> None:
         self.fake = fake
         self.engine = engine
         self.data_dir = data_dir
+        self.settings_overrides = settings or {}
         self.config_overrides = config
         self.admin = fake.user(ADMIN_ID, "Admin", username="quantri")
         self.runner: BackgroundBot | None = None
 
     # lifecycle ---------------------------------------------------------------------------------------
     def start(self) -> BotHarness:
-        settings = self.engine.settings.model_copy(
-            update={"telegram_token": SecretStr(self.fake.token), "admin_ids": [ADMIN_ID]})
-        config = BotConfig(data_dir=self.data_dir, poll_timeout=1.0, **self.config_overrides)
+        settings = self.engine.settings.model_copy(update={
+            "telegram_token": SecretStr(self.fake.token), "admin_ids": [ADMIN_ID], "data_dir": self.data_dir,
+            **self.settings_overrides})
+        config = BotConfig(poll_timeout=1.0, **self.config_overrides)
         application = build_application(self.engine, settings=settings, config=config,
                                          base_url=self.fake.base_url, base_file_url=self.fake.base_file_url)
         self.runner = BackgroundBot(application, poll_timeout=1.0).start()
@@ -111,8 +114,8 @@ class BotHarness:
         self.fake.send_text(user, text, chat=chat, thread_id=thread_id)
         return self.wait_new(chat_id, before, count=count, thread_id=thread_id)
 
-    def press(self, user: dict[str, Any], message: Message, data: str) -> str:
-        return self.fake.press_button(user, message, data)
+    def press(self, user: dict[str, Any], message: Message, data: str, *, forged: bool = False) -> str:
+        return self.fake.press_button(user, message, data, forged=forged)
 
     def wait_callback_answer(self, query_id: str) -> dict[str, Any]:
         return self.fake.wait_for(lambda: self.fake.answered_callbacks.get(query_id))
