@@ -42,6 +42,11 @@ class Settings(BaseSettings):
         description="Minimum evidence (best similarity + 0.05 × question-word coverage) for an answer; "
         "calibrated with scripts/calibrate_threshold.py",
     )
+    answer_threshold_named: float = Field(
+        0.86,
+        description="The same for questions that name an indexed document (the answer is most likely in it); "
+        "calibrated separately",
+    )
     answer_threshold_zh: float = Field(
         0.84,
         description="The same for questions in Chinese: cross-lingual similarities run lower (calibrated separately)",

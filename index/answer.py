@@ -23,11 +23,23 @@ from config.settings import Settings
 from documents.identity import body_start, find_mentions
 from documents.text import fold, has_cjk, strip_controls
 from index.catalog import Catalog
+from index.keywords import query_terms
 from index.lookup import DocumentLookup
 from index.quotes import QuoteMismatch, select_quote, term_coverage, verify_quote
 from index.related import Related, RelationQuestion, Relations
 from index.retrieval import Hit, Retriever
-from index.rows import ChunkRow
+from index.rows import ChunkRow, DocumentRow
+from index.sections import (
+    Count,
+    answer_type_match,
+    count_points,
+    heading_match,
+    is_broad,
+    opening_passage,
+    purpose_passage,
+    wanted,
+    without_mentions,
+)
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +51,18 @@ COVERAGE_WEIGHT = 0.05
 CITATION_SPREAD = 0.04
 #: A follow-up question stays with the previous document when its passages are this close to the best.
 FOLLOW_UP_MARGIN = 0.05
+#: Re-ranking by structure (tuned on the dev half of scripts/questions/sections.tsv): the share of the question's
+#: words in a passage's headings, in the heading lines it opens with, and whether it states the kind of answer
+#: asked for (a date, a share).
+HEADING_WEIGHT = 0.15
+OWN_HEADING_WEIGHT = 0.2
+ANSWER_TYPE_WEIGHT = 0.15
 
 
 #: Questions about what a document is (number, date, issuer, title): its letterhead is evidence for them.
-_ABOUT_IDENTITY = re.compile(r"\b(?:so hieu|ngay (?:nao|bao nhieu|thang)|ban hanh (?:ngay|khi|nam|luc)|khi nao|"
-                             r"nam nao|ai ky|ky ngay|ai ban hanh|co quan nao|do ai|ten (?:goi|day du|van ban)|"
-                             r"tieu de|trich yeu|so may)\b")
+_ABOUT_IDENTITY = re.compile(r"\b(?:so hieu|ngay ban hanh|ban hanh (?:ngay|khi|nam|luc|thang)|(?:ky|ra doi) "
+                             r"(?:ngay|khi|nam|luc|thang)|ai ky|ai ban hanh|co quan nao ban hanh|do ai ban hanh|"
+                             r"ten (?:goi|day du|van ban)|tieu de|trich yeu|so may)\b")
 
 
 class QuestionError(ValueError):
@@ -126,6 +144,20 @@ class Answer:
     unknown_mentions: list[str] = field(default_factory=list)
     #: The evidence score compared with the calibrated threshold.
     evidence: float = 0.0
+    #: A broad question about a named document ("NQ 57 nói gì?"): show that document's card.
+    card: int | None = None
+    #: "NQ 57 có mấy nhiệm vụ, giải pháp?": the section and its numbered points, read from the structure.
+    count: Count | None = None
+    #: Not found, but the question named a document: its closest passage ("đoạn gần nhất"), not evidence.
+    nearest: Citation | None = None
+
+
+@dataclass(frozen=True)
+class Quoting:
+    question: str
+    text: str
+    weights: dict[str, float]
+    wanted: re.Pattern[str] | None
 
 
 class Answerer:
@@ -189,6 +221,10 @@ class Answerer:
         scope: list[int] | None = list(documents) if documents is not None else None
         if named:
             scope = [d for d in named if scope is None or d in scope] or scope
+        if named and scope is not None and len(scope) == 1:
+            by_structure = self._structure_answer(question, scope[0], named)
+            if by_structure is not None:
+                return by_structure
         limit = max(10, k * 3)
         if context_document is not None and not named and scope is None:  # a follow-up searches twice
             vector = self.embed_question(question)
@@ -197,29 +233,80 @@ class Answerer:
         else:
             hits = self.retriever.retrieve(question, limit=limit, document_ids=scope)
         chunks = self.catalog.chunks([h.chunk_id for h in hits])  # active versions only
-        hits = [h for h in hits if h.chunk_id in chunks]
+        hits = self._under_headings(question, [h for h in hits if h.chunk_id in chunks], chunks)
         best = max((h.dense or 0.0 for h in hits[:5]), default=0.0)
         written_out = self.rewrite(question)
         evidence = best + COVERAGE_WEIGHT * term_coverage(written_out, [chunks[h.chunk_id] for h in hits[:3]])
+        quoting = self._quoting(question)
         answer = Answer(
             question=question, found=False, named_documents=named, unknown_mentions=unknown, evidence=evidence
         )
-        threshold = self.settings.answer_threshold_zh if has_cjk(question) else self.settings.answer_threshold
-        if evidence >= threshold:
+        if evidence >= self._threshold(question, named=bool(named)):
             floor = best - CITATION_SPREAD
-            for hit in hits:
+            for rank, hit in enumerate(hits):
                 if len(answer.citations) >= k:
                     break
-                if (hit.dense or 0.0) < floor:
+                if rank and (hit.dense or 0.0) < floor:
                     continue
-                citation = self._cite(written_out, chunks[hit.chunk_id], hit)
+                citation = self._cite(quoting, chunks[hit.chunk_id], hit)
                 if citation is not None:
                     answer.citations.append(citation)
             answer.found = bool(answer.citations)
         if not answer.found:
             answer.closest = self._closest(hits, chunks)
+            if named and hits:  # the member named the document: show its closest passage rather than nothing
+                answer.nearest = self._cite(quoting, chunks[hits[0].chunk_id], hits[0])
         log.info("question answered: found=%s citations=%d best=%.3f", answer.found, len(answer.citations), best)
         return answer
+
+    def _threshold(self, question: str, *, named: bool) -> float:
+        if has_cjk(question):
+            return self.settings.answer_threshold_zh
+        return self.settings.answer_threshold_named if named else self.settings.answer_threshold
+
+    def _under_headings(self, question: str, hits: list[Hit], chunks: dict[int, ChunkRow]) -> list[Hit]:
+        """Re-rank by the document's structure (see :mod:`index.sections`): passages under a heading that has
+        the question's words go first (the section's own first passage before its others), and so do passages
+        that state the kind of thing asked for (a date for "trước ngày nào", a share for "bao nhiêu %")."""
+
+        def prior(chunk: ChunkRow) -> float:
+            return (HEADING_WEIGHT * heading_match(question, chunk)
+                    + OWN_HEADING_WEIGHT * heading_match(question, chunk, own=True)
+                    + ANSWER_TYPE_WEIGHT * answer_type_match(question, chunk))
+
+        boosted = [replace(h, score=h.score + prior(chunks[h.chunk_id])) for h in hits]
+        return sorted(boosted, key=lambda h: -h.score)
+
+    def _structure_answer(self, question: str, document_id: int, named: list[int]) -> Answer | None:
+        """Questions answered by the named document's structure: what it is (its card and the passage that
+        says what it is for), how many points a section has, and when or by whom it was issued."""
+        document = self.catalog.document(document_id)
+        if document is None or document.active_version is None:
+            return None
+        chunks = self.catalog.neighbours(document.active_version, 0, 1 << 30)
+        quoting = self._quoting(question)
+        answer = Answer(question=question, found=True, named_documents=named, evidence=1.0)
+        if is_broad(question):  # the opening that says what it is about, then its objectives or first article
+            passages = [c for c in (opening_passage(chunks), purpose_passage(chunks)) if c is not None]
+            cited = [self._cite(quoting, c, Hit(c.id, 1.0, 1.0)) for c in dict.fromkeys(passages)]
+            answer.card = document_id
+            answer.citations = [c for c in cited if c is not None]
+            return answer
+        count = count_points(question, chunks)
+        if count is not None:
+            citation = self._cite(quoting, count.last, Hit(count.last.id, 1.0, 1.0))
+            answer.count = count
+            answer.citations = [citation] if citation else []
+            return answer if answer.citations else None
+        if _ABOUT_IDENTITY.search(fold(question)) and chunks and body_start(chunks[0].text) > 0:
+            head = chunks[0]
+            end = body_start(head.text)
+            quote = head.text[:end].strip()
+            offsets = (head.start, head.start + len(quote))
+            if self.catalog.source_slice(head.version_id, *offsets) == quote:
+                answer.citations = [self._citation(document, head, quote, offsets, 1.0, ((0, len(quote)),))]
+                return answer
+        return None
 
     def _relation_answer(
         self, question: str, asked: RelationQuestion, documents: Sequence[int] | None, k: int
@@ -261,12 +348,19 @@ class Answerer:
                 merged[hit.chunk_id] = replace(hit, score=hit.score + 1.0)
         return sorted(merged.values(), key=lambda h: -h.score)
 
-    def _cite(self, question: str, chunk: ChunkRow, hit: Hit) -> Citation | None:
+    def _quoting(self, question: str) -> Quoting:
+        """How quotes are cut for this question: its words without document names, weighted by rarity."""
+        text = without_mentions(self.rewrite(question))
+        return Quoting(question, text, self.catalog.term_weights(query_terms(text)), wanted(question))
+
+    def _cite(self, quoting: Quoting, chunk: ChunkRow, hit: Hit) -> Citation | None:
         document = self.catalog.document(chunk.document_id)
         if document is None:
             return None
-        begin = 0 if chunk.ordinal or _ABOUT_IDENTITY.search(fold(question)) else body_start(chunk.text)
-        start, end, marks = select_quote(question, chunk.text, begin=begin)
+        identity = _ABOUT_IDENTITY.search(fold(quoting.question))
+        begin = 0 if chunk.ordinal or identity else body_start(chunk.text)
+        start, end, marks = select_quote(quoting.text, chunk.text, begin=begin, weights=quoting.weights,
+                                         wanted=quoting.wanted)
         if end <= start:
             return None  # a letterhead and title only: evidence for what a document is, not what it says
         quote = chunk.text[start:end]
@@ -276,6 +370,11 @@ class Answerer:
         except QuoteMismatch:
             log.error("quote verification failed for chunk %d", chunk.id)
             return None
+        highlights = tuple((s - start, e - start) for s, e in marks)
+        return self._citation(document, chunk, quote, offsets, hit.dense or 0.0, highlights)
+
+    def _citation(self, document: DocumentRow, chunk: ChunkRow, quote: str, offsets: tuple[int, int], score: float,
+                  highlights: tuple[tuple[int, int], ...]) -> Citation:
         return Citation(
             document_id=document.id,
             chunk_id=chunk.id,
@@ -285,9 +384,9 @@ class Answerer:
             date=document.date,
             locator=chunk.locator,
             quote=quote,
-            score=hit.dense or 0.0,
+            score=score,
             source=document.source_name,
-            highlights=tuple((s - start, e - start) for s, e in marks),
+            highlights=highlights,
             offsets=offsets,
             notices=self._notices(document.id),
         )

@@ -7,6 +7,7 @@ always be rebuilt; only chunks of a document's active version are in the keyword
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -375,11 +376,23 @@ class Catalog(Database):
             return []
         # Only a large index needs the saving; in a small one "common" terms are just the few passages' words.
         limit = max(max_share * self._indexed_passages(), MIN_COMMON_PASSAGES)
-        marks = ",".join("?" * len(terms))
-        frequency = {r[0]: r[1] for r in self._query(f"SELECT term, doc FROM chunks_vocab WHERE term IN ({marks})",
-                                                       list(terms))}
+        frequency = self.passage_frequencies(terms)
         kept = [term for term in terms if frequency.get(term, 0) <= limit]
         return kept or list(terms)
+
+    def passage_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        """How many indexed passages hold each keyword term (absent terms are left out)."""
+        if not terms:
+            return {}
+        marks = ",".join("?" * len(terms))
+        rows = self._query(f"SELECT term, doc FROM chunks_vocab WHERE term IN ({marks})", list(terms))
+        return {r[0]: int(r[1]) for r in rows}
+
+    def term_weights(self, terms: Sequence[str]) -> dict[str, float]:
+        """Inverse passage frequency of each term, log(1 + N / (1 + df)): rare words weigh more."""
+        total = self._indexed_passages()
+        frequency = self.passage_frequencies(terms)
+        return {term: math.log(1 + total / (1 + frequency.get(term, 0))) for term in terms}
 
     def keyword_search(
         self, match: str, limit: int, version_ids: Sequence[int] | None = None

@@ -6,7 +6,8 @@ it to be exactly the stored source text at its offsets.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from documents.text import sentence_spans
@@ -14,6 +15,8 @@ from index.keywords import query_terms
 
 MAX_QUOTE_CHARS = 600
 MAX_HIGHLIGHTS = 2
+#: A sentence that states the kind of thing asked (a date for "khi nào") gains this share of the top weight.
+WANTED_BONUS = 0.5
 
 
 class ChunkLike(Protocol):
@@ -40,28 +43,34 @@ def term_coverage(question: str, passages: Sequence[ChunkLike]) -> float:
     return best
 
 
-def _overlap(terms: set[str], sentence: str) -> float:
+def _overlap(weights: Mapping[str, float], sentence: str) -> float:
+    """The weight of the question's terms that the sentence holds."""
     words = set(query_terms(sentence, drop_question_words=False))
-    if not words:
-        return 0.0
-    hits = terms & words
-    return len(hits) + 0.5 * sum(1 for t in hits if not t.isdigit() and len(t) > 6)
+    return sum(weight for term, weight in weights.items() if term in words)
 
 
 def select_quote(
-    question: str, text: str, max_chars: int = MAX_QUOTE_CHARS, *, begin: int = 0
+    question: str, text: str, max_chars: int = MAX_QUOTE_CHARS, *, begin: int = 0,
+    weights: Mapping[str, float] | None = None, wanted: re.Pattern[str] | None = None,
 ) -> tuple[int, int, list[tuple[int, int]]]:
     """The window of ``text`` to quote and the answering sentences inside it (all relative to ``text``).
 
     Sentences are scored by the question's keyword terms (diacritic-free, so typed-without-marks questions
-    work too); the best sentence anchors a window that grows over neighbours up to ``max_chars``. Only
-    sentences from ``begin`` on are quoted (a passage's letterhead is not evidence).
+    work too), each weighted by ``weights`` (rarer words weigh more; 1 each without them), plus a bonus for
+    stating the kind of thing asked (``wanted``: a date, a share); the best sentence anchors a window that
+    grows over neighbours up to ``max_chars``. Only sentences from ``begin`` on are quoted (a passage's
+    letterhead is not evidence).
     """
     spans = [(s, e) for s, e in sentence_spans(text) if s >= begin]
     if not spans:
         return 0, 0, []
-    terms = set(query_terms(question))
-    scores = [_overlap(terms, text[s:e]) for s, e in spans]
+    terms = query_terms(question)
+    weights = {t: (weights or {}).get(t, 1.0) for t in terms}
+    scores = [_overlap(weights, text[s:e]) for s, e in spans]
+    if wanted is not None:
+        bonus = WANTED_BONUS * max(weights.values(), default=1.0)
+        scores = [score + (bonus if score and wanted.search(text[s:e]) else 0.0)
+                  for score, (s, e) in zip(scores, spans, strict=True)]
     best = max(range(len(spans)), key=lambda i: scores[i])
     if scores[best] == 0:
         best = 0
@@ -82,7 +91,7 @@ def select_quote(
         cut = text.rfind(" ", start, start + max_chars)
         end = cut if cut > start else start + max_chars
     # Highlight the sentences that carry the answer: the best one and at most one more nearly as good.
-    threshold = max(scores[best] * 0.75, 2.0)
+    threshold = max(scores[best] * 0.75, 2.0 * min(weights.values(), default=1.0))
     inside = [i for i in range(lo, hi + 1) if spans[i][0] < end and scores[i] >= threshold]
     chosen = sorted(sorted(inside, key=lambda i: -scores[i])[:MAX_HIGHLIGHTS])
     marks = [(spans[i][0], min(spans[i][1], end)) for i in chosen]

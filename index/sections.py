@@ -1,0 +1,167 @@
+"""The document's own structure as evidence: headings that match the question, broad questions about a whole
+document, and questions that count a section's points.
+
+* **Headings.** Every passage knows the headings above it (``heading``) and starts with its own heading lines
+  ("II- MỤC TIÊU", "1. Đến năm 2030"). A question whose words are those of a heading ("mục tiêu đến năm
+  2030", "quan điểm chỉ đạo", "tổ chức thực hiện") prefers the passages under it: :func:`heading_match`.
+* **Broad questions** ("NQ 57 nói gì?", "quy dinh 383 la gi") about a named document: :func:`is_broad`; they
+  get the document's card and the passage that says what it is for (:func:`purpose_passage`).
+* **Counting** ("NQ 57 có mấy nhiệm vụ, giải pháp?"): the numbered points of the section whose heading the
+  question names, read from the passages' locators (``Mục III, điểm 7``): :func:`count_points`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from documents.identity import body_start, find_mentions
+from documents.text import fold
+from index.keywords import query_terms
+from index.rows import ChunkRow
+
+#: Heading lines at the start of a passage: short, and upper case or numbered ("II- MỤC TIÊU", "1. Đến năm 2030").
+_HEADING_LINE = re.compile(r"^(?:[IVXL]+\s*[.\-–)]|\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\)|Điều\s+\d+|Chương\s|Mục\s)",
+                           re.IGNORECASE)
+_MAX_HEADING_CHARS = 120
+#: What a broad question says besides the document's name (folded words).
+_BROAD = frozenset("noi gi la ve cai co dung chinh chu yeu tom tat gioi thieu ban hanh de lam nhung van ban "
+                   "the nao sao hay cho biet minh xin hoi".split())
+#: Units a member counts: "mấy nhóm nhiệm vụ", "bao nhiêu quan điểm", "có mấy điểm".
+_COUNT = re.compile(r"\b(?:may|bao nhieu)\s+(?:nhom\s+|noi dung\s+|diem\s+)?"
+                    r"(nhiem vu|giai phap|quan diem|muc tieu|noi dung|nhom|diem|dieu|chuong|phan|muc|nguyen tac)\b")
+#: Section headings that say what a document is for, the most telling first.
+_PURPOSE = tuple(re.compile(rf"\b{words}\b") for words in
+                 ("muc tieu", "muc dich", "pham vi dieu chinh", "doi tuong ap dung", "quan diem"))
+_POINT = re.compile(r"^(?P<section>.+?), điểm (?P<n>\d+)")
+
+
+def without_mentions(question: str) -> str:
+    """The question without the document names in it ("NQ 57", "quy định số 383-QĐ/TW")."""
+    out, position = [], 0
+    for mention in find_mentions(question):
+        out.append(question[position:mention.span[0]])
+        position = mention.span[1]
+    out.append(question[position:])
+    return " ".join(out)
+
+
+def _terms(text: str) -> set[str]:
+    return {t for t in query_terms(text) if not t.isdigit() or len(t) == 4}
+
+
+def heading_lines(chunk: ChunkRow, *, own: bool = False) -> str:
+    """The headings a passage is under and the heading lines it starts with (``own``: only the latter, which
+    the first passage of a section has)."""
+    lines = [] if own else [chunk.heading]
+    for line in chunk.text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if len(line) > _MAX_HEADING_CHARS or not (_HEADING_LINE.match(line) or line.isupper()):
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def heading_match(question: str, chunk: ChunkRow, *, own: bool = False) -> float:
+    """Share of the question's words (its document names left out) found in the passage's headings."""
+    terms = _terms(without_mentions(question))
+    if not terms:
+        return 0.0
+    return len(terms & set(query_terms(heading_lines(chunk, own=own), drop_question_words=False))) / len(terms)
+
+
+# What kind of answer a question wants, and what a passage holding it contains (folded question → original text).
+_WANTS_DATE = re.compile(r"\b(?:ngay nao|thoi diem nao|khi nao|luc nao|bao gio|thang nao|nam nao|thoi han|"
+                         r"han chot|truoc ngay|den ngay|bao lau|tu luc nao|tu ngay nao)\b")
+_HAS_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}|tháng\s+\d{1,2}|năm\s+\d{4}|ngày\s+\d{1,2}"
+                       r"|hiệu lực|quý\s+[IV]+", re.IGNORECASE)
+_WANTS_SHARE = re.compile(r"%|\b(?:phan tram|ty le|ti le)\b")
+_HAS_SHARE = re.compile(r"%|phần trăm")
+
+
+def wanted(question: str) -> re.Pattern[str] | None:
+    """What a passage or sentence holding the answer contains, when the question asks for a date or a share."""
+    folded = fold(question)
+    if _WANTS_DATE.search(folded):
+        return _HAS_DATE
+    if _WANTS_SHARE.search(folded):
+        return _HAS_SHARE
+    return None
+
+
+def answer_type_match(question: str, chunk: ChunkRow) -> float:
+    """1 when the question asks for a date or a share and the passage states one, else 0."""
+    pattern = wanted(question)
+    return float(pattern is not None and bool(pattern.search(chunk.text)))
+
+
+def is_broad(question: str) -> bool:
+    """A question that names a document and asks nothing more specific than what it is ("NQ 57 nói gì?")."""
+    if not find_mentions(question):
+        return False
+    words = re.findall(r"[^\W\d_]+", fold(without_mentions(question)))
+    return bool(words) and all(word in _BROAD for word in words)
+
+
+def opening_passage(chunks: Sequence[ChunkRow]) -> ChunkRow | None:
+    """The first passage with body text (after the letterhead and title)."""
+    for chunk in chunks:
+        if chunk.ordinal or chunk.text[body_start(chunk.text):].strip():
+            return chunk
+    return None
+
+
+def purpose_passage(chunks: Sequence[ChunkRow]) -> ChunkRow | None:
+    """The passage that says what a document is for: under a heading of objectives, purpose or scope; else the
+    first passage of the body."""
+    headings = [fold(heading_lines(chunk)) for chunk in chunks]
+    for pattern in _PURPOSE:
+        for chunk, heading in zip(chunks, headings, strict=True):
+            if pattern.search(heading):
+                return chunk
+    return chunks[1] if len(chunks) > 1 and chunks[0].ordinal == 0 else (chunks[0] if chunks else None)
+
+
+@dataclass(frozen=True)
+class Count:
+    """The numbered points of a section: its locator, heading and the first line of each point."""
+
+    section: str
+    heading: str
+    points: list[str]
+    last: ChunkRow
+
+
+def count_points(question: str, chunks: Sequence[ChunkRow]) -> Count | None:
+    """Answer "có mấy …" from structure: the section whose heading has the question's words, and its points."""
+    asked = _COUNT.search(fold(question))
+    if asked is None:
+        return None
+    terms = _terms(without_mentions(question)) - {"may", "bao", "nhieu", "baonhieu", "co", "nhom", "diem"}
+    sections: dict[str, list[ChunkRow]] = {}
+    for chunk in chunks:
+        point = _POINT.match(chunk.locator)
+        if point is not None:
+            sections.setdefault(point.group("section"), []).append(chunk)
+    best: tuple[float, str] | None = None
+    for section, members in sections.items():
+        opening = heading_lines(members[0]).split("\n")
+        words = set(query_terms(" ".join(opening[:2]), drop_question_words=False))
+        score = len(terms & words) / len(terms) if terms else 0.0
+        if score >= 0.5 and (best is None or score > best[0]):
+            best = (score, section)
+    if best is None:
+        return None
+    members = sections[best[1]]
+    firsts: dict[int, tuple[str, ChunkRow]] = {}
+    for chunk in members:
+        number = int(_POINT.match(chunk.locator).group("n"))  # type: ignore[union-attr]
+        if number not in firsts:
+            line = next((li.strip() for li in chunk.text.split("\n") if re.match(rf"\s*{number}\.", li)), "")
+            firsts[number] = (line[:_MAX_HEADING_CHARS], chunk)
+    heading = next((li for li in heading_lines(members[0]).split("\n") if li), best[1])
+    numbers = sorted(firsts)
+    return Count(best[1], heading, [firsts[n][0] for n in numbers], firsts[numbers[-1]][1])
