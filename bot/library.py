@@ -13,8 +13,10 @@ from typing import Literal
 
 from bot.access import Caller
 from bot.workers import Workers
+from documents.chunking import CONTINUED, HEADING_SEP
 from documents.model import Section
 from index.engine import Engine
+from index.related import Related
 from index.rows import ChunkRow, DocumentRow, VersionRow
 
 log = logging.getLogger("bot.library")
@@ -26,12 +28,16 @@ SECTION_MAX_CHARS = 12000
 
 
 def section_chunks(chunks: list[ChunkRow], chunk_id: int, max_chars: int = SECTION_MAX_CHARS) -> list[ChunkRow]:
-    """The neighbouring chunks under the clicked chunk's heading (its section), grown outwards from it up to
-    ``max_chars``; with no heading, the chunk and its direct neighbours."""
+    """The neighbouring chunks under the clicked chunk's outermost heading (its section), grown outwards from it
+    up to ``max_chars``; with no heading, the chunk and its direct neighbours."""
     index = next((i for i, c in enumerate(chunks) if c.id == chunk_id), None)
     if index is None:
         return chunks
-    heading = chunks[index].heading
+
+    def section(chunk: ChunkRow) -> str:  # a continuation passage adds its point's title to the heading
+        return chunk.heading.rsplit(HEADING_SEP, 1)[0] if chunk.locator.endswith(CONTINUED) else chunk.heading
+
+    heading = section(chunks[index])
     if not heading:
         return chunks[max(index - 1, 0):index + 2]
     lo = hi = index
@@ -40,7 +46,7 @@ def section_chunks(chunks: list[ChunkRow], chunk_id: int, max_chars: int = SECTI
     while grown:
         grown = False
         for candidate in (hi + 1, lo - 1):
-            if 0 <= candidate < len(chunks) and chunks[candidate].heading == heading \
+            if 0 <= candidate < len(chunks) and section(chunks[candidate]) == heading \
                     and candidate in (lo - 1, hi + 1) and total + len(chunks[candidate].text) <= max_chars:
                 total += len(chunks[candidate].text)
                 lo, hi = min(lo, candidate), max(hi, candidate)
@@ -63,6 +69,8 @@ class Card:
     versions: list[VersionRow]
     sections: list[Section]
     downloadable: bool
+    #: (what it declares about other documents, what other documents declare about it)
+    relations: tuple[list[Related], list[Related]] = ([], [])
 
 
 @dataclass(frozen=True)
@@ -94,7 +102,8 @@ class Library:
             return None
         versions = await self.workers.ask(self.engine.versions, document.id)
         sections = await self.workers.ask(self.engine.outline, document.id)
-        return Card(document, versions, sections, caller.may_download())
+        relations = await self.workers.ask(self.engine.relations, document.id)
+        return Card(document, versions, sections, caller.may_download(), relations)
 
     async def passage(self, caller: Caller, chunk_id: int, *, section: bool) -> Passage | None:
         """The clicked passage (or its section) while its version is the one in search, else None."""

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.audit import Action, AuditEntry
 from bot.i18n import t
-from index.answer import Answer, Citation, Notice
+from index.answer import Answer, Citation, DocumentCard, Notice
 from index.related import Related
 from index.rows import DocumentRow
 
@@ -52,10 +52,19 @@ def answer_text(answer: Answer, lang: str = "vi") -> str:
         lines.append(t("answer.unknown_mention", lang, numbers=", ".join(answer.unknown_mentions)))
     if not answer.found:
         lines.append(t("answer.not_found", lang))
-        if answer.closest:
+        if answer.nearest is not None:
+            nearest = answer.nearest
+            lines.append(t("answer.nearest", lang, document=nearest.doc_number or nearest.title or "?"))
+            lines.append(f"{nearest.locator}: «{nearest.quote}»")
+        elif answer.closest:
             names = "; ".join(document_label(d.doc_number, None, d.title) for d in answer.closest)
             lines.append(t("answer.closest", lang, documents=names))
         return "\n".join(lines)
+    if answer.card is not None:
+        lines += card_lines(answer.card, lang) + [""]
+    if answer.count is not None:
+        lines.append(t("answer.count", lang, section=answer.count.heading, count=len(answer.count.points)))
+        lines += [f"  {point}" for point in answer.count.points] + [""]
     lines.append(t("answer.header", lang))
     for n, citation in enumerate(answer.citations, 1):
         lines.append("")
@@ -65,6 +74,19 @@ def answer_text(answer: Answer, lang: str = "vi") -> str:
             lines.append(notice_line(notice, lang))
             lines.append(f"  «{notice.quote}» — {notice.locator}")
     return "\n".join(lines)
+
+
+def card_lines(card: DocumentCard, lang: str = "vi") -> list[str]:
+    """A document in a few lines: number, type, issuer, date, title and its main parts."""
+    document = card.document
+    date = display_date(document.date)
+    lines = [t("answer.card", lang, document=document_label(document.number, None, document.title),
+               kind=document.doc_type or "", issuer=f", {document.issuer}" if document.issuer else "",
+               date=t("cite.date", lang, date=date) if date else "")]
+    if card.sections:
+        lines.append(t("answer.card_outline", lang))
+        lines += [f"  • {section.title}" for section in card.sections]
+    return lines
 
 
 def notice_line(notice: Notice, lang: str = "vi") -> str:

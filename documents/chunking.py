@@ -43,6 +43,10 @@ _NUM = re.compile(r"^(?P<label>\d{1,2})\.(?:\s+|$)(?P<rest>.*)$")
 _LETTER = re.compile(r"^(?P<label>[a-zđ])\)\s*(?P<rest>.*)$")
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S")
 _SPACE = re.compile(r"\s+")
+# The title line of a numbered part, which its continuation passages keep in their heading.
+_POINT_TITLE = re.compile(
+    r"^(?:[IVXL]{1,6}\s*[.:)\-–]|\d{1,2}(?:\.\d{1,2})*\.\s|[a-zđ]\)\s|Điều\s+\d|Mục\s+\d|Chương\s)"
+)
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _LETTERS = "abcdđefghijklmnopqrstuvxy"
 
@@ -342,8 +346,15 @@ class _Builder:
         if end - start <= budget:
             self.out.append((locator, heading, start, end))
             return
-        for i, (a, b) in enumerate(self.split(start, end, budget)):
-            self.out.append((locator if i == 0 else locator + CONTINUED, heading, a, b))
+        # The continuation of a point keeps the point's own title line ("1. Đến năm 2030") in its heading.
+        continued = heading
+        for line in [li.strip() for li in self.text[start:end].split("\n", 4)[:4] if li.strip()][:2]:
+            if not _POINT_TITLE.match(line):
+                break
+            if _short(line) not in continued:
+                continued = f"{continued}{HEADING_SEP}{_short(line)}" if continued else _short(line)
+        for i, (a, b) in enumerate(self.split(start, end, budget - len(continued) + len(heading))):
+            self.out.append((locator if i == 0 else locator + CONTINUED, heading if i == 0 else continued, a, b))
 
     def split(self, start: int, end: int, budget: int) -> list[tuple[int, int]]:
         """Cut ``text[start:end]`` into near-equal spans ≤ budget at line, sentence, then space boundaries."""

@@ -21,6 +21,7 @@ import numpy as np
 
 from config.settings import Settings
 from documents.identity import body_start, find_mentions
+from documents.model import Section
 from documents.text import fold, has_cjk, strip_controls
 from index.catalog import Catalog
 from index.keywords import query_terms
@@ -131,6 +132,14 @@ class ClosestDocument:
     title: str | None
 
 
+@dataclass(frozen=True)
+class DocumentCard:
+    """What a document is: its identity and the top level of its outline."""
+
+    document: DocumentRow
+    sections: list[Section]
+
+
 @dataclass
 class Answer:
     question: str
@@ -144,8 +153,8 @@ class Answer:
     unknown_mentions: list[str] = field(default_factory=list)
     #: The evidence score compared with the calibrated threshold.
     evidence: float = 0.0
-    #: A broad question about a named document ("NQ 57 nói gì?"): show that document's card.
-    card: int | None = None
+    #: A broad question about a named document ("NQ 57 nói gì?"): that document's card.
+    card: DocumentCard | None = None
     #: "NQ 57 có mấy nhiệm vụ, giải pháp?": the section and its numbered points, read from the structure.
     count: Count | None = None
     #: Not found, but the question named a document: its closest passage ("đoạn gần nhất"), not evidence.
@@ -289,7 +298,8 @@ class Answerer:
         if is_broad(question):  # the opening that says what it is about, then its objectives or first article
             passages = [c for c in (opening_passage(chunks), purpose_passage(chunks)) if c is not None]
             cited = [self._cite(quoting, c, Hit(c.id, 1.0, 1.0)) for c in dict.fromkeys(passages)]
-            answer.card = document_id
+            answer.card = DocumentCard(document, [s for s in self.catalog.outline(document.active_version)
+                                                  if s.level == 1])
             answer.citations = [c for c in cited if c is not None]
             return answer
         count = count_points(question, chunks)

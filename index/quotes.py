@@ -17,6 +17,8 @@ MAX_QUOTE_CHARS = 600
 MAX_HIGHLIGHTS = 2
 #: A sentence that states the kind of thing asked (a date for "khi nào") gains this share of the top weight.
 WANTED_BONUS = 0.5
+#: Lines this short without closing punctuation are headings, never highlighted as the answer.
+HEADING_CHARS = 80
 
 
 class ChunkLike(Protocol):
@@ -47,6 +49,11 @@ def _overlap(weights: Mapping[str, float], sentence: str) -> float:
     """The weight of the question's terms that the sentence holds."""
     words = set(query_terms(sentence, drop_question_words=False))
     return sum(weight for term, weight in weights.items() if term in words)
+
+
+def _is_heading(sentence: str) -> bool:
+    """A short line without closing punctuation: a heading, not a statement."""
+    return len(sentence) <= HEADING_CHARS and not sentence.rstrip().endswith((".", ";", ":", "!", "?", "…", "。"))
 
 
 def select_quote(
@@ -90,10 +97,18 @@ def select_quote(
     if end - start > max_chars:  # one very long sentence: cut at a word boundary
         cut = text.rfind(" ", start, start + max_chars)
         end = cut if cut > start else start + max_chars
-    # Highlight the sentences that carry the answer: the best one and at most one more nearly as good.
+    # Highlight the sentences that carry the answer: the best one and at most one more nearly as good; a
+    # heading line ("II- MỤC TIÊU", "1. Đến năm 2030") shows where, it does not answer.
     threshold = max(scores[best] * 0.75, 2.0 * min(weights.values(), default=1.0))
-    inside = [i for i in range(lo, hi + 1) if spans[i][0] < end and scores[i] >= threshold]
+    inside = [i for i in range(lo, hi + 1)
+              if spans[i][0] < end and scores[i] >= threshold and not _is_heading(text[spans[i][0]:spans[i][1]])]
     chosen = sorted(sorted(inside, key=lambda i: -scores[i])[:MAX_HIGHLIGHTS])
+    if chosen and text[spans[chosen[0]][0]:spans[chosen[0]][1]].rstrip().endswith(":"):
+        # a lead-in ("Hồ sơ lưu trữ vĩnh viễn bao gồm:") announces the answer: highlight what follows it
+        chosen = [i for i in range(chosen[0] + 1, hi + 1) if spans[i][0] < end][:MAX_HIGHLIGHTS] or chosen
+    elif not chosen:  # chosen by its heading: the first statement under the heading lines
+        chosen = next(([i] for i in range(lo, hi + 1)
+                       if spans[i][0] < end and not _is_heading(text[spans[i][0]:spans[i][1]])), [])
     marks = [(spans[i][0], min(spans[i][1], end)) for i in chosen]
     return start, end, marks
 

@@ -11,6 +11,8 @@ from documents.identity import parse_identity
 from documents.relations import Relation, RelationKind, find_relations
 from index.engine import Engine
 from tests.corpus import legal_path, party_path, read
+from tests.fake_telegram import FakeTelegram
+from tests.plugins.bot import BotHarness
 
 
 def _relations(path: Path) -> list[Relation]:
@@ -148,3 +150,23 @@ def test_docs_show_lists_relations_both_ways(replaced_library: Engine) -> None:
     assert "căn cứ: Chỉ thị số 30-CT/TW (được nhắc đến, chưa có trong kho)" in lines
     lines = "\n".join(relation_lines(*replaced_library.relations(old.id)))
     assert "được thay thế bởi 40-HD/BTGDVTW" in lines and "«Hướng dẫn này thay thế" in lines
+
+
+def test_through_telegram_the_answer_flags_the_replaced_document_and_doc_lists_relations(
+    fake_telegram: FakeTelegram, replaced_library: Engine, tmp_path: Path
+) -> None:
+    assert replaced_library.ingest_path(party_path("40-HD-BTGDVTW.txt")).status == "added"
+    bot = BotHarness(fake_telegram, replaced_library, tmp_path / "bot").start()
+    try:
+        member = bot.member(5001, "Lan")
+        reply = "\n".join(m["html"] for m in bot.ask(member, "Mỗi huyện ủy có bao nhiêu báo cáo viên?"))
+        assert "31-HD/BTGTW" in reply and "15 đến 20 báo cáo viên" in reply
+        assert "⚠ Lưu ý: văn bản này được thay thế bởi 40-HD/BTGDVTW" in reply
+        assert "Hướng dẫn này thay thế Hướng dẫn số 31-HD/BTGTW" in reply
+        (card,) = bot.say(member, "/doc 40-HD/BTGDVTW")
+        assert "thay thế: 31-HD/BTGTW" in card["html"]
+        assert "căn cứ: Chỉ thị số 30-CT/TW (được nhắc đến, chưa có trong kho)" in card["html"]
+        (card,) = bot.say(member, "/doc HD 31")
+        assert "được thay thế bởi 40-HD/BTGDVTW" in card["html"]
+    finally:
+        bot.stop()

@@ -12,13 +12,14 @@ from zoneinfo import ZoneInfo
 
 from bot.audit import AuditEntry
 from bot.i18n import catalog, t, template
-from bot.render_text import audit_fields, display_date, display_time
+from bot.render_text import audit_fields, card_lines, display_date, display_time, notice_line, relation_lines
 from bot.store import StatsReport, UserRow
 from bot.telegram.split import MESSAGE_LIMIT, esc, join_blocks, split_html, visible_len
 from bot.uploads import Cancelled, Expired, Failed, Indexed
 from documents.model import ParsedDocument, Section
 from documents.text import fold
 from index.answer import Answer, Citation
+from index.related import Related
 from index.rows import ChunkRow, DocumentRow, VersionRow
 
 #: Citations shown per message (an answer with more citations is sent as several messages).
@@ -81,7 +82,9 @@ def citation_html(n: int, citation: Citation, lang: str, *, repeat: bool = False
     if date and not repeat:
         where += (" · " if where else "") + th("tg.cite.date", lang, date=esc(date))
     quote = blockquote(highlighted(citation.quote, citation.highlights), citation.quote)
-    return "\n".join(part for part in (heading, where, quote) if part)
+    notices = [f"{esc(notice_line(n, lang))}\n{blockquote(esc(n.quote), n.quote)}<i>{esc(n.locator)}</i>"
+               for n in citation.notices]
+    return "\n".join(part for part in (heading, where, quote, *notices) if part)
 
 
 def closest_html(answer: Answer, lang: str) -> str:
@@ -98,10 +101,20 @@ def answer_messages(answer: Answer, lang: str, *, per_message: int = CITATIONS_P
         intro.append(th("answer.unknown_mention", lang, numbers=esc(", ".join(answer.unknown_mentions))))
     if not answer.found:
         intro.append(f"<b>{th('answer.not_found', lang)}</b>")
+        if answer.nearest is not None:
+            document = esc(answer.nearest.doc_number or answer.nearest.title or "?")
+            intro.append(th("answer.nearest", lang, document=document))
+            return join_blocks(["\n".join(intro), citation_html(1, answer.nearest, lang, repeat=True)], limit)
         if answer.closest:
             intro.append(closest_html(answer, lang))
         intro.append(th("tg.answer.not_found_hint", lang))
         return join_blocks(["\n".join(intro)], limit)
+    if answer.card is not None:
+        intro.append(esc("\n".join(card_lines(answer.card, lang))) + "\n")
+    if answer.count is not None:
+        count = answer.count
+        intro.append(th("answer.count", lang, section=esc(count.heading), count=len(count.points)))
+        intro.append("\n".join(f"• {esc(point)}" for point in count.points) + "\n")
     intro.append(f"<b>{th('answer.header', lang)}</b>")
     messages: list[str] = []
     citations = list(enumerate(answer.citations, 1))
@@ -161,8 +174,9 @@ def outline_messages(document: DocumentRow, sections: Sequence[Section], lang: s
 
 
 def document_card_messages(document: DocumentRow, versions: Sequence[VersionRow], sections: Sequence[Section],
-                           zone: ZoneInfo, lang: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """/doc: identity, version, outline."""
+                           zone: ZoneInfo, lang: str, limit: int = MESSAGE_LIMIT,
+                           relations: tuple[Sequence[Related], Sequence[Related]] = ((), ())) -> list[str]:
+    """/doc: identity, version, outline, and its relations to other documents both ways."""
     lines = [label_html(document.number, document.title)]
     rows = [
         ("tg.doc.type", document.doc_type),
@@ -182,6 +196,9 @@ def document_card_messages(document: DocumentRow, versions: Sequence[VersionRow]
         lines += outline_lines(sections, CARD_OUTLINE)
         if len(sections) > CARD_OUTLINE:
             lines.append(th("tg.outline.more", lang, count=len(sections) - CARD_OUTLINE))
+    related = relation_lines(*relations, lang=lang)
+    if related:
+        lines += ["", *(esc(line) for line in related)]
     return split_html("\n".join(lines), limit)
 
 

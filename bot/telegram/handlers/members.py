@@ -103,7 +103,7 @@ async def cmd_doc(turn: Turn) -> None:
         await turn.say("docs.not_found", number=esc(number))
         return
     await turn.reply(document_card_messages(card.document, card.versions, card.sections, turn.svc.settings.zone,
-                                            turn.lang),
+                                            turn.lang, relations=card.relations),
                      keyboard=document_keyboard(card.document.id, turn.lang, downloads=card.downloadable))
 
 
