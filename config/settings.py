@@ -38,18 +38,18 @@ class Settings(BaseSettings):
     passage_prompt: str = Field("passage: ", description="Prefix for passages with an 'st:' embedder")
     top_k: int = Field(3, ge=1, le=20, description="Citations in an answer")
     answer_threshold: float = Field(
-        0.905,
+        0.90,
         description="Minimum evidence (best similarity + 0.05 × question-word coverage) for an answer; "
         "calibrated with scripts/calibrate_threshold.py",
     )
-    answer_threshold_named: float = Field(
-        0.86,
-        description="The same for questions that name an indexed document (the answer is most likely in it); "
-        "calibrated separately",
-    )
     answer_threshold_zh: float = Field(
-        0.84,
+        0.865,
         description="The same for questions in Chinese: cross-lingual similarities run lower (calibrated separately)",
+    )
+    answer_named_margin: float = Field(
+        0.025,
+        description="How much less evidence a question that names an indexed document needs (the answer is most "
+        "likely in it; calibrated with the same script)",
     )
     query_threads: int = Field(1, ge=1, description="Torch/FAISS threads on the question path")
     ingest_threads: int = Field(2, ge=1, description="Torch threads while ingesting")

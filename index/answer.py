@@ -38,6 +38,7 @@ from index.sections import (
     is_broad,
     opening_passage,
     purpose_passage,
+    section_asked,
     wanted,
     without_mentions,
 )
@@ -58,6 +59,8 @@ FOLLOW_UP_MARGIN = 0.05
 HEADING_WEIGHT = 0.15
 OWN_HEADING_WEIGHT = 0.2
 ANSWER_TYPE_WEIGHT = 0.15
+#: … and whether it is under the part of the document the question names ("mục tiêu", "tổ chức thực hiện").
+SECTION_WEIGHT = 0.15
 
 
 #: Questions about what a document is (number, date, issuer, title): its letterhead is evidence for them.
@@ -250,7 +253,8 @@ class Answerer:
         answer = Answer(
             question=question, found=False, named_documents=named, unknown_mentions=unknown, evidence=evidence
         )
-        if evidence >= self._threshold(question, named=bool(named)):
+        # A question about a document the library does not have is not answered from other documents.
+        if not unknown and evidence >= self._threshold(question, named=bool(named)):
             floor = best - CITATION_SPREAD
             for rank, hit in enumerate(hits):
                 if len(answer.citations) >= k:
@@ -269,9 +273,8 @@ class Answerer:
         return answer
 
     def _threshold(self, question: str, *, named: bool) -> float:
-        if has_cjk(question):
-            return self.settings.answer_threshold_zh
-        return self.settings.answer_threshold_named if named else self.settings.answer_threshold
+        base = self.settings.answer_threshold_zh if has_cjk(question) else self.settings.answer_threshold
+        return base - self.settings.answer_named_margin if named else base
 
     def _under_headings(self, question: str, hits: list[Hit], chunks: dict[int, ChunkRow]) -> list[Hit]:
         """Re-rank by the document's structure (see :mod:`index.sections`): passages under a heading that has
@@ -281,6 +284,7 @@ class Answerer:
         def prior(chunk: ChunkRow) -> float:
             return (HEADING_WEIGHT * heading_match(question, chunk)
                     + OWN_HEADING_WEIGHT * heading_match(question, chunk, own=True)
+                    + SECTION_WEIGHT * section_asked(question, chunk)
                     + ANSWER_TYPE_WEIGHT * answer_type_match(question, chunk))
 
         boosted = [replace(h, score=h.score + prior(chunks[h.chunk_id])) for h in hits]

@@ -19,7 +19,9 @@ import numpy as np
 
 from config.settings import Settings
 from documents.abbreviations import Abbreviations
+from documents.glossary import bridge
 from documents.model import ParsedDocument, Section
+from documents.text import has_cjk
 from index.answer import Answer, Answerer, QuestionError
 from index.catalog import Catalog
 from index.embedders.base import Embedder
@@ -70,8 +72,14 @@ class Engine:
         return known
 
     def rewrite(self, question: str) -> str:
-        """A question as retrieval reads it: abbreviations written out (see :mod:`documents.abbreviations`)."""
-        return self.abbreviations.rewrite(question)
+        """A question as retrieval reads it: abbreviations written out (see :mod:`documents.abbreviations`), and
+        for a Chinese question the Vietnamese terms of its words (see :mod:`documents.glossary`)."""
+        text = self.abbreviations.rewrite(question)
+        if has_cjk(question):
+            terms = bridge(question)
+            if terms:
+                text = f"{text} ({'; '.join(terms)})"
+        return text
 
     # set-up -------------------------------------------------------------------------------------------
     @property

@@ -73,6 +73,20 @@ def heading_match(question: str, chunk: ChunkRow, *, own: bool = False) -> float
     return len(terms & set(query_terms(heading_lines(chunk, own=own), drop_question_words=False))) / len(terms)
 
 
+#: Words that name a part of a resolution or regulation: a question that uses one asks for that part.
+SECTION_WORDS = ("muc tieu", "quan diem", "nhiem vu", "giai phap", "to chuc thuc hien", "tam nhin", "pham vi",
+                 "doi tuong", "nguyen tac", "trach nhiem", "hieu luc", "muc dich", "yeu cau", "dinh huong",
+                 "ket qua", "han che", "nguyen nhan", "boi canh", "tinh hinh")
+_SECTION_WORD = re.compile(r"\b(?:" + "|".join(SECTION_WORDS) + r")\b")
+
+
+def section_asked(question: str, chunk: ChunkRow) -> float:
+    """1 when the question names a part of a document ("mục tiêu", "tổ chức thực hiện") and the passage is
+    under a heading with that name, else 0."""
+    asked = set(_SECTION_WORD.findall(fold(without_mentions(question))))
+    return float(bool(asked) and bool(asked & set(_SECTION_WORD.findall(fold(heading_lines(chunk))))))
+
+
 # What kind of answer a question wants, and what a passage holding it contains (folded question → original text).
 _WANTS_DATE = re.compile(r"\b(?:ngay nao|thoi diem nao|khi nao|luc nao|bao gio|thang nao|nam nao|thoi han|"
                          r"han chot|truoc ngay|den ngay|bao lau|tu luc nao|tu ngay nao)\b")

@@ -1,73 +1,158 @@
-"""Calibrate the evidence threshold below which nqbot answers "not found".
+"""The "not found" thresholds: how many answerable questions are answered with the right document first, and
+how many off-corpus questions get an answer anyway, at every threshold.
 
-    .venv/bin/python scripts/calibrate_threshold.py [--data-dir DIR]
+    .venv/bin/python scripts/calibrate_threshold.py --data-dir DIR [--split dev|test|all] [--only 57-NQ/TW]
 
-On the full shared corpus (index it first, e.g. with scripts/bench_ask.py or ``nqbot ingest``), every
-labelled question (answer in the corpus, with and without diacritics, and Chinese) and every negative
-question (answer in no document) is asked with the threshold off. For each candidate threshold the table
-shows the share of positives still answered with the right document first and the false-answer rate on
-negatives; the suggested threshold keeps false answers ≤ 5 % with the most positives answered.
+Questions (written for nqbot, ``scripts/questions/``): answerable ones from ``sections.tsv`` (as typed, plus the
+ones typed with diacritics again without them), off-corpus ones from ``offcorpus.tsv``, Chinese ones from
+``zh.tsv`` (half answerable, half not). Every question is asked with the thresholds off; the evidence score of
+each answer is compared with candidate thresholds, separately for Vietnamese (``NQBOT_ANSWER_THRESHOLD``) and
+Chinese questions (``NQBOT_ANSWER_THRESHOLD_ZH``), and for each of them separately for questions that name an
+indexed document (which need ``NQBOT_ANSWER_NAMED_MARGIN`` less; they are also asked with another document's
+name in place of it, as questions without an answer). An off-corpus question
+answered is a false answer; an answerable one counts only when its first citation is the right document.
+
+DIR is an index built beforehand (``nqbot --data-dir DIR ingest …``: the 14 Party texts, or the full shared
+corpus). ``--only NUMBER`` builds a one-document index of that Party text in DIR instead, where questions about
+the other documents are off-corpus too.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchmark_questions import negatives, positives, without_marks  # noqa: E402
+from benchmark_questions import HERE, PARTY_TEXTS  # noqa: E402
 
 from config.settings import Settings  # noqa: E402
-from documents.text import has_cjk  # noqa: E402
+from documents.identity import find_mentions  # noqa: E402
+from documents.text import fold, has_cjk, has_vietnamese_marks  # noqa: E402
 from index.engine import Engine  # noqa: E402
 
+Scored = list[tuple[float, bool]]  # (evidence, right document first) of answerable questions
 
-def calibrate(language: str, scored_pos: list[tuple[float, bool]], scored_neg: list[float], max_false: float) -> None:
-    right_top = sum(ok for _, ok in scored_pos)
-    print(
-        f"\n{language} questions — positives: {len(scored_pos)} (right document first with no threshold: "
-        f"{right_top}); negatives: {len(scored_neg)}"
-    )
+
+def _rows(name: str, split: str, column: int) -> list[list[str]]:
+    rows = [line.split("\t") for line in (HERE / "questions" / name).read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    return [row for row in rows if split == "all" or row[column] == split]
+
+
+def questions(split: str) -> tuple[list[tuple[str, str]], list[str], list[tuple[str, str]], list[str]]:
+    """(Vietnamese answerable (question, number), off-corpus, Chinese answerable, Chinese unanswerable)."""
+    answerable = [(row[0], row[1]) for row in _rows("sections.tsv", split, 3)]
+    answerable += [(fold(q), n) for q, n in answerable if has_vietnamese_marks(q)]
+    offcorpus = [row[0] for row in _rows("offcorpus.tsv", split, 1)]
+    chinese = _rows("zh.tsv", split, 3)
+    return (answerable, offcorpus, [(r[0], r[1]) for r in chinese if r[1] != "-"],
+            [r[0] for r in chinese if r[1] == "-"])
+
+
+def wrong_document(engine: Engine, answerable: list[tuple[str, str]]) -> list[str]:
+    """Named questions turned into questions without an answer: the document named is swapped for another one
+    ("NQ 57 … R&D bao nhiêu % GDP" → "Kết luận 127 … R&D bao nhiêu % GDP"). Answering one is a false answer."""
+    documents = sorted((d for d in engine.documents() if d.number), key=lambda d: d.number or "")
+    numbers = [d.number or "" for d in documents]
+    short = {d.number: (d.number or "").split("-")[0].split("/")[0] for d in documents}
+    names = {d.number: f"{d.doc_type or ''} {short[d.number]}".strip() for d in documents}
+    names_zh = {d.number: f"第{short[d.number]}号{_ZH_TYPES.get(d.doc_type or '', '文件')}" for d in documents}
+    swapped = []
+    for question, number in answerable:
+        mentions = find_mentions(question)
+        if len(mentions) != 1 or number not in names or len(numbers) < 2:
+            continue
+        other = numbers[(numbers.index(number) + 1) % len(numbers)]
+        start, end = mentions[0].span
+        name = names_zh[other] if has_cjk(question) else names[other]
+        swapped.append(question[:start] + name + question[end:])
+    return swapped
+
+
+_ZH_TYPES = {"Nghị quyết": "决议", "Kết luận": "结论", "Quy định": "规定", "Quyết định": "决定",
+             "Hướng dẫn": "指导文件", "Thông báo": "通知", "Chỉ thị": "指示"}
+
+
+def curve(title: str, positives: Scored, negatives: list[float], max_false: float,
+          steps: Iterable[float]) -> None:
+    right = sum(ok for _, ok in positives)
+    print(f"\n{title}: {len(positives)} answerable ({right} with the right document first when nothing is "
+          f"withheld), {len(negatives)} off-corpus")
+    if not positives or not negatives:
+        return
     print(f"{'threshold':>9} {'answered right':>15} {'false answers':>14}")
     best: tuple[float, float, float] | None = None
-    for step in range(160, 192):
-        threshold = step / 200
-        answered = sum(1 for s, ok in scored_pos if ok and s >= threshold) / len(scored_pos)
-        false = sum(1 for s in scored_neg if s >= threshold) / len(scored_neg)
+    for threshold in steps:
+        answered = sum(1 for s, ok in positives if ok and s >= threshold) / len(positives)
+        false = sum(1 for s in negatives if s >= threshold) / len(negatives)
         print(f"{threshold:9.3f} {answered:15.1%} {false:14.1%}")
         if false <= max_false and (best is None or answered > best[1]):
             best = (threshold, answered, false)
     if best:
-        print(
-            f"suggested threshold {best[0]:.3f}: {best[1]:.1%} of positives answered with the right document, "
-            f"{best[2]:.1%} false answers on negatives"
-        )
+        print(f"suggested {best[0]:.3f}: {best[1]:.1%} answered with the right document, {best[2]:.1%} false answers")
     else:
         print(f"no threshold keeps false answers ≤ {max_false:.0%}")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data-dir", type=Path, default=Path("data"))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--models-dir", type=Path, default=None)
+    parser.add_argument("--split", choices=["dev", "test", "all"], default="dev")
+    parser.add_argument("--only", help="index only this Party text (a one-document library)")
     parser.add_argument("--max-false", type=float, default=0.05)
     args = parser.parse_args()
-    engine = Engine(Settings(data_dir=args.data_dir, answer_threshold=0.0, answer_threshold_zh=0.0))
+    settings = Settings(data_dir=args.data_dir, models_dir=args.models_dir or Settings().model_cache,
+                        answer_threshold=0.0, answer_threshold_zh=0.0, answer_named_margin=0.0)
+    engine = Engine(settings)
+    if args.only and not engine.documents():
+        path = PARTY_TEXTS[args.only.replace("/", "-").replace("Đ", "D") + ".txt"]
+        engine.ingest_path(path)
     if not engine.documents():
-        print("index is empty: run scripts/bench_ask.py or nqbot ingest first", file=sys.stderr)
+        print(f"{args.data_dir} has no documents: index them first (see --help)", file=sys.stderr)
         return 1
-    for language, is_zh in (("Vietnamese", False), ("Chinese", True)):
-        pos = [(q, n) for q, n in positives() + without_marks(positives()) if has_cjk(q) == is_zh]
-        neg = [q for q in negatives() if has_cjk(q) == is_zh]
-        scored_pos: list[tuple[float, bool]] = []
-        for question, expected in pos:
-            answer = engine.ask(question)
-            top = answer.citations[0].doc_number if answer.citations else None
-            scored_pos.append((answer.evidence, top == expected))
-        scored_neg = [engine.ask(q).evidence for q in neg]
-        calibrate(language, scored_pos, scored_neg, args.max_false)
+    answerable, offcorpus, zh_answerable, zh_offcorpus = questions(args.split)
+    if args.only:  # in a one-document library, questions about the others have no answer either
+        offcorpus += [q for q, n in answerable if n != args.only]
+        answerable = [(q, n) for q, n in answerable if n == args.only]
+        zh_offcorpus += [q for q, n in zh_answerable if n != args.only]
+        zh_answerable = [(q, n) for q, n in zh_answerable if n == args.only]
+    engine.warm_up()
+    named: tuple[Scored, list[float]] = ([], [])
+    unnamed: tuple[Scored, list[float]] = ([], [])
+    for question, number in answerable:
+        answer = engine.ask(question)
+        first = answer.citations[0].doc_number if answer.citations else None
+        (named if answer.named_documents else unnamed)[0].append((answer.evidence, first == number))
+    for question in offcorpus:
+        answer = engine.ask(question)
+        (named if answer.named_documents else unnamed)[1].append(answer.evidence if answer.found else 0.0)
+    for question in wrong_document(engine, answerable):
+        answer = engine.ask(question)
+        named[1].append(answer.evidence if answer.found else 0.0)
+    zh_named: tuple[Scored, list[float]] = ([], [])
+    zh_unnamed: tuple[Scored, list[float]] = ([], [])
+    for question, number in zh_answerable:
+        answer = engine.ask(question)
+        first = answer.citations[0].doc_number if answer.citations else None
+        (zh_named if answer.named_documents else zh_unnamed)[0].append((answer.evidence, first == number))
+    for answer in map(engine.ask, zh_offcorpus + wrong_document(engine, zh_answerable)):
+        (zh_named if answer.named_documents else zh_unnamed)[1].append(answer.evidence if answer.found else 0.0)
+    library = f"{len(engine.documents())} documents, split {args.split}"
+    steps = [step / 200 for step in range(150, 196)]
+    curve(f"Vietnamese, naming an indexed document ({library})", *named, args.max_false, steps)
+    curve(f"Vietnamese, other ({library})", *unnamed, args.max_false, steps)
+    all_vi = (named[0] + unnamed[0], named[1] + unnamed[1])
+    curve(f"Vietnamese, all at one threshold ({library})", *all_vi, args.max_false, steps)
+    curve(f"Chinese, naming an indexed document ({library})", *zh_named, args.max_false, steps)
+    curve(f"Chinese, other ({library})", *zh_unnamed, args.max_false, steps)
+    curve(f"Chinese, all at one threshold ({library})", zh_named[0] + zh_unnamed[0], zh_named[1] + zh_unnamed[1],
+          args.max_false, steps)
+    engine.close()
     return 0
 
 

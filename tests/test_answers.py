@@ -144,3 +144,51 @@ def test_chinese_document_answers_chinese_question(fresh_engine: Engine) -> None
     answer = fresh_engine.ask("机关党委现在共有多少名党员？")
     assert answer.found
     assert "1250" in answer.citations[0].quote
+
+
+def test_chinese_words_bring_their_vietnamese_terms() -> None:
+    from documents.glossary import bridge
+
+    terms = bridge("第57号决议到2030年数字经济规模占GDP多少？")
+    assert {"nghị quyết", "kinh tế số", "năm 2030"} <= set(terms)
+
+
+def test_a_chinese_question_naming_a_resolution_is_answered_from_it(party_engine: Engine) -> None:
+    answer = party_engine.ask("第57号决议对数字经济规模有什么目标？")
+    assert answer.found and answer.named_documents
+    assert answer.citations[0].doc_number == "57-NQ/TW"
+    assert any("kinh tế số" in c.quote for c in answer.citations)
+
+
+def test_a_document_not_in_the_library_is_not_answered_from_others(party_engine: Engine) -> None:
+    answer = party_engine.ask("Nghị quyết 18 về tinh gọn bộ máy quy định những gì?")
+    assert not answer.found and answer.unknown_mentions == ["18-NQ"]
+
+
+def test_broad_count_and_issue_questions_are_answered_from_structure(party_engine: Engine) -> None:
+    card = party_engine.ask("NQ 57 nói gì?")
+    assert card.found and card.card is not None and card.card.document.number == "57-NQ/TW"
+    assert [s.title for s in card.card.sections][:2] == ["I- QUAN ĐIỂM CHỈ ĐẠO", "II- MỤC TIÊU"]
+    count = party_engine.ask("Nghị quyết 57 có mấy nhiệm vụ, giải pháp?")
+    assert count.count is not None and len(count.count.points) == 7 and count.count.heading.startswith("III")
+    assert count.citations[0].quote.startswith("7. Tăng cường hợp tác quốc tế")
+    issued = party_engine.ask("nghi quyet 57 ban hanh ngay nao")
+    assert "ngày 22 tháng 12 năm 2024" in issued.citations[0].quote
+
+
+def test_a_section_heading_question_cites_that_section(party_engine: Engine) -> None:
+    answer = party_engine.ask("nghi quyet 57 quan diem chi dao la gi")
+    assert answer.found and answer.citations[0].locator.startswith("Mục I")
+    goals = party_engine.ask("Nghị quyết 57 đặt mục tiêu gì về chuyển đổi số đến năm 2030?")
+    assert goals.citations[0].locator.startswith("Mục II, điểm 1")
+    assert all("Số: 57-NQ/TW" not in c.quote for c in goals.citations)  # the letterhead is not evidence
+
+
+def test_a_named_document_with_weak_evidence_shows_its_closest_passage(party_engine: Engine) -> None:
+    settings = party_engine.answerer.settings
+    party_engine.answerer.settings = settings.model_copy(update={"answer_threshold": 1.5})
+    try:
+        answer = party_engine.ask("Nghị quyết 71 nói gì về học sinh dân tộc thiểu số?")
+    finally:
+        party_engine.answerer.settings = settings
+    assert not answer.found and answer.nearest is not None and answer.nearest.doc_number == "71-NQ/TW"
