@@ -10,6 +10,7 @@ weights, and a convex combination of min-max-normalised scores.
 from __future__ import annotations
 
 import argparse
+import pickle
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -62,6 +63,7 @@ def main() -> int:
     parser.add_argument("--fold", action="store_true", help="ask the questions without diacritics")
     parser.add_argument("--max-term-share", type=float, default=1.0, help="drop keyword terms above this df share")
     parser.add_argument("--no-restore", action="store_true", help="do not restore diacritics for the dense query")
+    parser.add_argument("--dump", type=Path, help="also write the candidate lists to this pickle file")
     add_shared_argument(parser)
     args = parser.parse_args()
     shared = args.shared
@@ -70,7 +72,7 @@ def main() -> int:
     else:
         laws, questions = load_lter(shared / "eval/lter/legal_passages.json", shared / "eval/lter/train.json")
     data_dir = args.index_dir / args.dataset
-    engine = Engine(Settings(data_dir=data_dir, models_dir=Path("data/models")))
+    engine = Engine(Settings(data_dir=data_dir, models_dir=Settings().model_cache))
     if not engine.documents():
         for law in laws:
             engine.ingest(law_document(law))
@@ -89,6 +91,10 @@ def main() -> int:
         match = _ARTICLE.match(chunk.locator)
         if match:
             article[chunk.id] = (names[chunk.document_id], match.group(1))
+    if args.dump:
+        with args.dump.open("wb") as handle:
+            pickle.dump({"collected": collected, "article": article,
+                         "gold": [sorted(q.gold) for q in questions]}, handle)
 
     def evaluate(fuse: Callable[[Ranked, Ranked], list[int]]) -> dict[str, float]:
         ranked_articles = []
