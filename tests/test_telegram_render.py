@@ -258,3 +258,25 @@ def test_callback_data_out_of_range_is_refused() -> None:
                    "up:1:maybe", "up:-1:ok", "dp:10000::", "dp:1:NQ:24", "dp:1:NQ", "dp:x::", "ln:xx", "ln:",
                    "ln:vi:en", "PA:1", "pa:" + "1" * 70):
         assert decode(forged) is None, forged
+
+
+def test_answers_show_validity_notices_cards_counts_and_the_closest_passage() -> None:
+    from index.answer import DocumentCard, Notice
+    from index.sections import Count
+
+    notice = Notice("replaces", 9, "40-HD/BTGDVTW", "Hướng dẫn <mới>", "2025-10-01",
+                    "Hướng dẫn này thay thế Hướng dẫn số 31-HD/BTGTW.", "Mục IV")
+    flagged = answer_messages(Answer("q", True, [citation(notices=(notice,))]), "vi")[0]
+    assert "⚠ Lưu ý: văn bản này được thay thế bởi 40-HD/BTGDVTW (ngày 01/10/2025):" in flagged
+    assert "Hướng dẫn này thay thế Hướng dẫn số 31-HD/BTGTW." in flagged and balanced(flagged)
+    card = DocumentCard(document(), [Section("Mục I", "I- QUAN ĐIỂM CHỈ ĐẠO", 0, 1),
+                                     Section("Mục II", "II- MỤC TIÊU <&>", 10, 1)])
+    carded = answer_messages(Answer("NQ 57 nói gì?", True, [citation()], card=card), "en")[0]
+    assert "Main parts:" in carded and "II- MỤC TIÊU &lt;&amp;&gt;" in carded and balanced(carded)
+    chunk = ChunkRow(7, 1, 1, 30, "Mục III, điểm 7", "", 0, 10, "7. Hợp tác")
+    count = Count("Mục III", "III- NHIỆM VỤ, GIẢI PHÁP", ["1. Một", "2. Hai", "3. Ba"], chunk)
+    counted = answer_messages(Answer("mấy nhiệm vụ?", True, [citation()], count=count), "en")[0]
+    assert "III- NHIỆM VỤ, GIẢI PHÁP has 3 points:" in counted and "• 3. Ba" in counted
+    nearest = answer_messages(Answer("?", False, nearest=citation()), "vi")[0]
+    assert "Chưa đủ căn cứ để trả lời. Đoạn gần nhất trong 57-NQ/TW:" in nearest and balanced(nearest)
+    assert "kinh tế số đạt 30% GDP" in nearest
