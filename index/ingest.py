@@ -214,7 +214,8 @@ class Library:
                 Catalog.set_relations(change.db, version_id, relation_rows(text, identity, chunks))
                 Catalog.set_abbreviations(change.db, version_id, defined_in(text))
             Catalog.set_meta(change.db, "relations_version", RELATIONS_VERSION)
-        log.info("relations recomputed for %d documents", len(versions))
+        if versions:
+            log.info("relations recomputed for %d documents", len(versions))
         return len(versions)
 
     def upgrade_keywords(self) -> int:
@@ -232,7 +233,8 @@ class Library:
                                   [(r[0], index_terms(f"{r[1]}\n{r[2]}")) for r in rows])
             Catalog.set_meta(change.db, "terms_version", TERMS_VERSION)
             count = len(rows)
-        log.info("keyword index rebuilt for terms version %s: %d passages", TERMS_VERSION, count)
+        if count:
+            log.info("keyword index rebuilt for terms version %s: %d passages", TERMS_VERSION, count)
         return count
 
     def reindex(self, progress: ProgressFn | None = None) -> int:
