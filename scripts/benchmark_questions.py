@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from documents.text import fold
+from documents.text import fold, has_cjk
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -44,7 +44,7 @@ def without_marks(questions: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [
         (fold(q), n)
         for q, n in questions
-        if fold(q) != q.lower() and not any("\u4e00" <= c <= "\u9fff" for c in q)
+        if fold(q) != q.lower() and not has_cjk(q)
     ]
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 import re
 
+from documents.text import SENTENCE_BREAK
+
 TELEGRAM_LIMIT = 4096
 #: What we aim for: a margin under Telegram's limit.
 MESSAGE_LIMIT = 4000
@@ -18,7 +20,6 @@ CAPTION_LIMIT = 1024
 _TOKEN = re.compile(r"(<[^>]*>)")
 _TAG_NAME = re.compile(r"</?\s*([a-zA-Z-]+)")
 _EMPTY_PAIR = re.compile(r"<([a-zA-Z-]+)(?:\s[^>]*)?>(\s*)</\1>")
-_SENTENCE_END = re.compile(r"[.;:!?…。；！？](?=\s)")
 
 
 def utf16_len(text: str) -> int:
@@ -57,7 +58,7 @@ def _best_cut(text: str, limit: int, *, may_flush: bool) -> int:
     for finder in (
         lambda: head.rfind("\n\n") + 2 if head.rfind("\n\n") >= 0 else -1,
         lambda: head.rfind("\n") + 1 if head.rfind("\n") >= 0 else -1,
-        lambda: max((m.end() for m in _SENTENCE_END.finditer(head)), default=-1),
+        lambda: max((m.start() for m in SENTENCE_BREAK.finditer(head) if m.start()), default=-1),
         lambda: head.rfind(" ") + 1 if head.rfind(" ") >= 0 else -1,
     ):
         cut = finder()

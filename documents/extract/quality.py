@@ -14,6 +14,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from documents.text import HAN
+
 _CID = re.compile(r"\(cid:\d+\)")
 _GOOD_PUNCT = frozenset(".,;:!?()[]{}\"'-–—…/%&*+=<>«»“”‘’•§°#@_|·")
 _CID_WEIGHT = 4  # one (cid:NN) token stands for a lost character: weigh it like several bad ones
@@ -33,8 +35,7 @@ def _is_good_letter(ch: str) -> bool:
     return (
         code < 0x250  # Latin, Latin-1, Latin Extended-A/B (ă đ ơ ư ...)
         or 0x1E00 <= code <= 0x1EFF  # Latin Extended Additional (ạ ả ấ ... Vietnamese)
-        or 0x3400 <= code <= 0x9FFF  # CJK
-        or 0xF900 <= code <= 0xFAFF
+        or bool(HAN.match(ch))  # Han characters (documents.text's one range table)
         or 0x3040 <= code <= 0x30FF  # kana (harmless in CJK text)
     )
 
