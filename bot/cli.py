@@ -245,7 +245,8 @@ def cmd_eval(engine: Engine, args: argparse.Namespace) -> int:
         laws, questions = load_alqac(root / "law.json", root / "train.json")
     else:
         laws, questions = load_lter(Path(args.paths[0]), Path(args.paths[1]))
-    results = evaluate_dataset(engine.settings, engine.embedder, laws, questions, limit=args.limit)
+    results = evaluate_dataset(engine.settings, engine.embedder, laws, questions, limit=args.limit,
+                               index_dir=args.index_dir)
     if args.json:
         print(json.dumps(results, ensure_ascii=False))
     else:
@@ -316,6 +317,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", help="alqac: DIR; lter: PASSAGES_JSON QUESTIONS_JSON")
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    p.add_argument("--index-dir", type=Path, default=None,
+                   help="keep the dataset's index here and reuse it next time (default: a throwaway directory)")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="run the Telegram bot")

@@ -1,12 +1,14 @@
 """Hybrid retrieval: dense (FAISS) and keyword (FTS5 BM25) candidates, fused.
 
 The fusion was chosen by measurement (``scripts/tune_fusion.py`` on ALQAC 2023 and LTER): a convex
-combination of min-max-normalised scores (weight ``DENSE_WEIGHT`` on the dense side) beat reciprocal rank
-fusion at every k and weighting tried (ALQAC MRR@10 0.906 against at best 0.894).
+combination of min-max-normalised scores beat reciprocal rank fusion at every k and weighting tried (ALQAC
+MRR@10 0.906 against at best 0.894); its dense weight adapts to the question (:func:`adaptive_weight`), which
+keeps the hybrid at or above the better of its two sides on both sets.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,6 +26,11 @@ CANDIDATES = 50
 #: Keyword terms found in more than this share of passages are left out of the FTS5 query.
 MAX_TERM_SHARE = 0.1
 DENSE_WEIGHT = 0.5
+#: Adaptive fusion (see :func:`adaptive_weight`): dense weight = BASE − GAP × keyword gap − LENGTH × ln(terms / TERMS).
+ADAPTIVE_BASE = 0.7
+ADAPTIVE_GAP = 1.0
+ADAPTIVE_LENGTH = 0.3
+ADAPTIVE_TERMS = 20
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,17 @@ def _normalised(ranked: Sequence[tuple[int, float]]) -> dict[int, float]:
     scores = [score for _, score in ranked]
     high, low = max(scores), min(scores)
     return {chunk_id: (score - low) / (high - low or 1.0) for chunk_id, score in ranked}
+
+
+def adaptive_weight(keyword: Sequence[tuple[int, float]], terms: int) -> float:
+    """The dense side's weight for one question: less when the keyword side has a clear winner (its best BM25
+    score stands well above the second) and for long questions (a long statement shares many exact words with
+    its article), more for short questions; chosen on the even-numbered questions of ALQAC and LTER only
+    (``scripts/tune_fusion.py``)."""
+    scores = [score for _, score in keyword]
+    gap = (scores[0] - scores[1]) / scores[0] if len(scores) > 1 and scores[0] > 0 else 0.0
+    weight = ADAPTIVE_BASE - ADAPTIVE_GAP * gap - ADAPTIVE_LENGTH * math.log(max(terms, 1) / ADAPTIVE_TERMS)
+    return min(0.95, max(0.0, weight))
 
 
 def fuse(
@@ -72,7 +90,7 @@ def search(
     mode: Mode = "hybrid",
     allowed_chunks: Sequence[int] | None = None,
     allowed_versions: Sequence[int] | None = None,
-    dense_weight: float = DENSE_WEIGHT,
+    dense_weight: float | None = None,
     keyword: list[tuple[int, float]] | None = None,
 ) -> list[Hit]:
     """Top ``limit`` chunks for the question; ``allowed_*`` restrict the search to some documents.
@@ -96,7 +114,8 @@ def search(
     elif mode == "keyword":
         ranked = keyword
     else:
-        ranked = fuse(dense, keyword, dense_weight=dense_weight)
+        weight = adaptive_weight(keyword, len(query_terms(question))) if dense_weight is None else dense_weight
+        ranked = fuse(dense, keyword, dense_weight=weight)
     dense_scores = dict(dense)
     top = ranked[:limit]
     missing = [cid for cid, _ in top if cid not in dense_scores]

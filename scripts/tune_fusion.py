@@ -4,7 +4,8 @@
 
 Indexes the dataset once into DIR (kept between runs), collects the dense and keyword candidate lists of
 every question once, then scores fusion variants offline: reciprocal rank fusion with several k and
-weights, and a convex combination of min-max-normalised scores.
+weights, a convex combination of min-max-normalised scores, and nqbot's adaptive mix (whose constants were
+chosen on the even-numbered questions of both sets: the odd-numbered ones are the held-out half).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from documents.text import fold  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluation import _ARTICLE, law_document, load_alqac, load_lter, metrics  # noqa: E402
 from index.keywords import fts_query, query_terms  # noqa: E402
+from index.retrieval import adaptive_weight, fuse  # noqa: E402
 
 Ranked = list[tuple[int, float]]
 
@@ -79,6 +81,7 @@ def main() -> int:
     names = {d.id: d.title or "" for d in engine.documents()}
     article: dict[int, tuple[str, str]] = {}
     collected: list[tuple[Ranked, Ranked]] = []
+    lengths: list[int] = []
     for question in questions:
         text = fold(question.text) if args.fold else question.text
         dense_text = text if args.no_restore else engine.dense_query(text)
@@ -87,6 +90,7 @@ def main() -> int:
         terms = engine.catalog.selective_terms(query_terms(text), args.max_term_share)
         keyword = engine.catalog.keyword_search(fts_query(terms), args.depth)
         collected.append((dense, keyword))
+        lengths.append(len(query_terms(text)))
     for chunk in engine.catalog.chunks([c for d, k in collected for c, _ in d + k]).values():
         match = _ARTICLE.match(chunk.locator)
         if match:
@@ -96,30 +100,37 @@ def main() -> int:
             pickle.dump({"collected": collected, "article": article,
                          "gold": [sorted(q.gold) for q in questions]}, handle)
 
-    def evaluate(fuse: Callable[[Ranked, Ranked], list[int]]) -> dict[str, float]:
+    def evaluate(fuse: Callable[[Ranked, Ranked, int], list[int]], half: int | None = None) -> dict[str, float]:
+        chosen = [i for i in range(len(collected)) if half is None or i % 2 == half]
         ranked_articles = []
-        for dense, keyword in collected:
+        for i in chosen:
+            dense, keyword = collected[i]
             seen: list[tuple[str, str]] = []
-            for cid in fuse(dense, keyword):
+            for cid in fuse(dense, keyword, lengths[i]):
                 key = article.get(cid)
                 if key and key not in seen:
                     seen.append(key)
             ranked_articles.append(seen)
-        return metrics(ranked_articles, questions)
+        return metrics(ranked_articles, [questions[i] for i in chosen])
 
-    variants: dict[str, Callable[[Ranked, Ranked], list[int]]] = {
-        "dense": lambda d, k: [c for c, _ in d],
-        "keyword": lambda d, k: [c for c, _ in k],
+    variants: dict[str, Callable[[Ranked, Ranked, int], list[int]]] = {
+        "dense": lambda d, k, n: [c for c, _ in d],
+        "keyword": lambda d, k, n: [c for c, _ in k],
     }
     for k in (10, 30, 60):
         for wd, wk in ((1, 1), (1, 0.7), (0.7, 1), (1, 0.5)):
-            variants[f"rrf k={k} wd={wd} wk={wk}"] = rrf(k, wd, wk)
+            fused = rrf(k, wd, wk)
+            variants[f"rrf k={k} wd={wd} wk={wk}"] = lambda d, kw, n, fused=fused: fused(d, kw)
     for alpha in (0.4, 0.5, 0.55, 0.6, 0.7):
-        variants[f"convex a={alpha}"] = convex(alpha)
-    print(f"{'variant':28} {'Acc@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7}")
-    for name, fuse in variants.items():
-        m = evaluate(fuse)
-        print(f"{name:28} {m['Acc@1']:6.3f} {m['Recall@5']:6.3f} {m['Recall@10']:6.3f} {m['MRR@10']:7.3f}")
+        fused = convex(alpha)
+        variants[f"convex a={alpha}"] = lambda d, kw, n, fused=fused: fused(d, kw)
+    variants["adaptive (nqbot)"] = lambda d, kw, n: [c for c, _ in fuse(d, kw, dense_weight=adaptive_weight(kw, n))]
+    print(f"{'variant':28} {'Acc@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7} {'MRR even':>8} {'MRR odd':>7}")
+    for name, fuse_variant in variants.items():
+        m = evaluate(fuse_variant)
+        even, odd = evaluate(fuse_variant, 0)["MRR@10"], evaluate(fuse_variant, 1)["MRR@10"]
+        print(f"{name:28} {m['Acc@1']:6.3f} {m['Recall@5']:6.3f} {m['Recall@10']:6.3f} {m['MRR@10']:7.3f}"
+              f" {even:8.3f} {odd:7.3f}")
     return 0
 
 
