@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]+")
@@ -80,8 +81,10 @@ def canonical_tones(text: str) -> str:
     return _WORD.sub(_canonical_word, unicodedata.normalize("NFC", text))
 
 
+@lru_cache(maxsize=100_000)
 def fold(text: str) -> str:
-    """Lower case without diacritics (``Đảng ủy`` → ``dang uy``); CJK characters are kept."""
+    """Lower case without diacritics (``Đảng ủy`` → ``dang uy``); CJK characters are kept. Cached: the same
+    passages and sentences are folded for every question that retrieves them."""
     text = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", text).lower().translate(_FOLD_EXTRA)

@@ -32,13 +32,11 @@ from index.retrieval import Hit, Retriever
 from index.rows import ChunkRow, DocumentRow
 from index.sections import (
     Count,
-    answer_type_match,
+    StructureMatch,
     count_points,
-    heading_match,
     is_broad,
     opening_passage,
     purpose_passage,
-    section_asked,
     wanted,
     without_mentions,
 )
@@ -281,11 +279,11 @@ class Answerer:
         the question's words go first (the section's own first passage before its others), and so do passages
         that state the kind of thing asked for (a date for "trước ngày nào", a share for "bao nhiêu %")."""
 
+        match = StructureMatch(question)
+
         def prior(chunk: ChunkRow) -> float:
-            return (HEADING_WEIGHT * heading_match(question, chunk)
-                    + OWN_HEADING_WEIGHT * heading_match(question, chunk, own=True)
-                    + SECTION_WEIGHT * section_asked(question, chunk)
-                    + ANSWER_TYPE_WEIGHT * answer_type_match(question, chunk))
+            return (HEADING_WEIGHT * match.heading(chunk) + OWN_HEADING_WEIGHT * match.heading(chunk, own=True)
+                    + SECTION_WEIGHT * match.section(chunk) + ANSWER_TYPE_WEIGHT * match.answer_type(chunk))
 
         boosted = [replace(h, score=h.score + prior(chunks[h.chunk_id])) for h in hits]
         return sorted(boosted, key=lambda h: -h.score)

@@ -65,14 +65,6 @@ def heading_lines(chunk: ChunkRow, *, own: bool = False) -> str:
     return "\n".join(lines)
 
 
-def heading_match(question: str, chunk: ChunkRow, *, own: bool = False) -> float:
-    """Share of the question's words (its document names left out) found in the passage's headings."""
-    terms = _terms(without_mentions(question))
-    if not terms:
-        return 0.0
-    return len(terms & set(query_terms(heading_lines(chunk, own=own), drop_question_words=False))) / len(terms)
-
-
 #: Words that name a part of a resolution or regulation: a question that uses one asks for that part.
 SECTION_WORDS = ("muc tieu", "quan diem", "nhiem vu", "giai phap", "to chuc thuc hien", "tam nhin", "pham vi",
                  "doi tuong", "nguyen tac", "trach nhiem", "hieu luc", "muc dich", "yeu cau", "dinh huong",
@@ -80,11 +72,33 @@ SECTION_WORDS = ("muc tieu", "quan diem", "nhiem vu", "giai phap", "to chuc thuc
 _SECTION_WORD = re.compile(r"\b(?:" + "|".join(SECTION_WORDS) + r")\b")
 
 
-def section_asked(question: str, chunk: ChunkRow) -> float:
-    """1 when the question names a part of a document ("mục tiêu", "tổ chức thực hiện") and the passage is
-    under a heading with that name, else 0."""
-    asked = set(_SECTION_WORD.findall(fold(without_mentions(question))))
-    return float(bool(asked) and bool(asked & set(_SECTION_WORD.findall(fold(heading_lines(chunk))))))
+class StructureMatch:
+    """What a question asks of a document's structure, read once, and how well a passage's place matches it."""
+
+    def __init__(self, question: str) -> None:
+        rest = without_mentions(question)
+        self.terms = _terms(rest)
+        self.sections = set(_SECTION_WORD.findall(fold(rest)))
+        self.wanted = wanted(question)
+
+    def heading(self, chunk: ChunkRow, *, own: bool = False) -> float:
+        """Share of the question's words (its document names left out) found in the passage's headings (``own``:
+        in the heading lines the passage opens with)."""
+        if not self.terms:
+            return 0.0
+        words = set(query_terms(heading_lines(chunk, own=own), drop_question_words=False))
+        return len(self.terms & words) / len(self.terms)
+
+    def section(self, chunk: ChunkRow) -> float:
+        """1 when the question names a part of a document ("mục tiêu", "tổ chức thực hiện") and the passage is
+        under a heading with that name, else 0."""
+        if not self.sections:
+            return 0.0
+        return float(bool(self.sections & set(_SECTION_WORD.findall(fold(heading_lines(chunk))))))
+
+    def answer_type(self, chunk: ChunkRow) -> float:
+        """1 when the question asks for a date or a share and the passage states one, else 0."""
+        return float(self.wanted is not None and bool(self.wanted.search(chunk.text)))
 
 
 # What kind of answer a question wants, and what a passage holding it contains (folded question → original text).
@@ -104,12 +118,6 @@ def wanted(question: str) -> re.Pattern[str] | None:
     if _WANTS_SHARE.search(folded):
         return _HAS_SHARE
     return None
-
-
-def answer_type_match(question: str, chunk: ChunkRow) -> float:
-    """1 when the question asks for a date or a share and the passage states one, else 0."""
-    pattern = wanted(question)
-    return float(pattern is not None and bool(pattern.search(chunk.text)))
 
 
 def is_broad(question: str) -> bool:
