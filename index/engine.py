@@ -46,7 +46,8 @@ class Engine:
         self.catalog = Catalog(self.data_dir / "catalog.sqlite3")
         self.restorer = DiacriticRestorer(self.catalog.path)
         self.lookup = DocumentLookup(self.catalog)
-        self.generations = Generations(self.catalog, self.data_dir, on_change=self._library_changed)
+        self.generations = Generations(self.catalog, self.data_dir, on_change=self._library_changed,
+                                       approximate_from=settings.approximate_from)
         self._abbreviations: Abbreviations | None = None
         self.embedders = Embedders(settings, self.catalog, self.restorer, embedder, rewrite=self.rewrite)
         self.retriever = Retriever(self.catalog, self.generations, self.embedders.embed_question, self.rewrite)
@@ -109,6 +110,7 @@ class Engine:
         self.embedders.questions.embed_queries(["khởi động"])
 
     def close(self) -> None:
+        self.embedders.close()
         self.retriever.close()
         self.restorer.close()
         self.catalog.close()
