@@ -136,7 +136,8 @@ class Embedders:
         try:
             return embedder.embed_passages(texts, progress=step)
         finally:
-            embedder.set_threads(self.settings.query_threads)
+            if self.questions is embedder:  # back to the question path's threads (OpenVINO recompiles for it)
+                embedder.set_threads(self.settings.query_threads)
 
     def dense_query(self, question: str) -> str:
         """The text embedded for a question: one tone style; diacritics restored when typed without; then

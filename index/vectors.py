@@ -78,6 +78,9 @@ class VectorStore:
             rows = np.random.default_rng(seed).choice(len(vectors), TRAIN_PER_LIST * lists, replace=False)
             sample = vectors[np.sort(rows)]
         index.cp.max_points_per_centroid = TRAIN_PER_LIST
+        limit = os.environ.get("OMP_THREAD_LIMIT", "")
+        if limit.isdigit() and faiss.omp_get_max_threads() > int(limit):  # k-means would never finish
+            set_threads(int(limit))
         index.train(sample)
         index.set_direct_map_type(faiss.DirectMap.Hashtable)  # type: ignore[attr-defined]  # remove, reconstruct by id
         index.add_with_ids(vectors, np.ascontiguousarray(ids, dtype=np.int64))

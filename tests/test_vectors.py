@@ -15,8 +15,7 @@ DIM = 64
 
 @pytest.fixture(autouse=True)
 def one_thread() -> None:
-    """As the engine runs FAISS (NQBOT_QUERY_THREADS); with OMP_THREAD_LIMIT=1, as the tests run, k-means on
-    more OpenMP threads than the limit never finishes."""
+    """As the engine runs FAISS (NQBOT_QUERY_THREADS=1)."""
     set_threads(1)
 
 
@@ -88,6 +87,14 @@ def test_approximate_store_removes_scores_copies_and_saves_like_the_exact_one(tm
     loaded_ids, loaded_vectors = loaded.arrays()
     order = np.argsort(loaded_ids)
     assert np.array_equal(loaded_ids[order], ids[2:]) and np.allclose(loaded_vectors[order], vectors[2:])
+
+
+def test_training_keeps_within_the_openmp_thread_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under OMP_THREAD_LIMIT=1 (as the tests and OCR run), k-means on more threads never finished."""
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "1")
+    set_threads(2)
+    store, _, _ = _store(2_000, approximate=True)
+    assert store.approximate
 
 
 def test_a_tiny_library_can_be_approximate_too() -> None:

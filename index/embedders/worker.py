@@ -63,6 +63,7 @@ class PassageWorker:
     def _ready(self) -> tuple[str, str, int]:
         with self._lock:
             self._ensure()
+            self._arm()
             assert self._identity is not None
             return self._identity
 
@@ -157,9 +158,15 @@ class PassageWorker:
                 except _Gone:  # died between requests (killed, out of memory): one new child gets it
                     return self._exchange(list(texts), kind, progress)
             finally:
-                self._timer = threading.Timer(self.idle, self._stop_when_idle, args=(self._requests,))
-                self._timer.daemon = True
-                self._timer.start()
+                self._arm()
+
+    def _arm(self) -> None:
+        """Stop the child after ``idle`` seconds without a request; call with the lock held."""
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = threading.Timer(self.idle, self._stop_when_idle, args=(self._requests,))
+        self._timer.daemon = True
+        self._timer.start()
 
     def _exchange(self, texts: list[str], kind: str, progress: Progress | None) -> Vectors:
         process = self._ensure()
