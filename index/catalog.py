@@ -18,6 +18,28 @@ from documents.model import Chunk, DocIdentity, Section
 from index.database import Database, Schema, now
 from index.rows import ChunkRow, DocumentRow, RelationRow, VersionRow
 
+#: Version 3: relations between documents (what each version replaces, amends, guides, cites …) and the
+#: abbreviations each text defines.
+_RELATIONS = """
+CREATE TABLE IF NOT EXISTS relations(
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    kind TEXT NOT NULL,
+    target_key TEXT NOT NULL,
+    target_text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    locator TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS relations_version ON relations(version_id);
+CREATE INDEX IF NOT EXISTS relations_target ON relations(target_key);
+CREATE TABLE IF NOT EXISTS abbreviations(
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    short TEXT NOT NULL,
+    full TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS abbreviations_version ON abbreviations(version_id);
+"""
+
 _CURRENT = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents(
@@ -65,24 +87,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row
 CREATE TABLE IF NOT EXISTS vocabulary(
     folded TEXT PRIMARY KEY, forms TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS relations(
-    version_id INTEGER NOT NULL REFERENCES versions(id),
-    kind TEXT NOT NULL,
-    target_key TEXT NOT NULL,
-    target_text TEXT NOT NULL,
-    start INTEGER NOT NULL,
-    end INTEGER NOT NULL,
-    locator TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS relations_version ON relations(version_id);
-CREATE INDEX IF NOT EXISTS relations_target ON relations(target_key);
-CREATE TABLE IF NOT EXISTS abbreviations(
-    version_id INTEGER NOT NULL REFERENCES versions(id),
-    short TEXT NOT NULL,
-    full TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS abbreviations_version ON abbreviations(version_id);
-"""
+""" + _RELATIONS
 
 
 #: Version 2: timestamps as epoch seconds (REAL), like the bot store, instead of ISO text.
@@ -100,27 +105,6 @@ UPDATE versions SET created_at = COALESCE(unixepoch(created_iso), 0);
 ALTER TABLE versions DROP COLUMN created_iso;
 """
 
-#: Version 3: relations between documents (what each version replaces, amends, guides, cites …) and the
-#: abbreviations each text defines.
-_RELATIONS = """
-CREATE TABLE IF NOT EXISTS relations(
-    version_id INTEGER NOT NULL REFERENCES versions(id),
-    kind TEXT NOT NULL,
-    target_key TEXT NOT NULL,
-    target_text TEXT NOT NULL,
-    start INTEGER NOT NULL,
-    end INTEGER NOT NULL,
-    locator TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS relations_version ON relations(version_id);
-CREATE INDEX IF NOT EXISTS relations_target ON relations(target_key);
-CREATE TABLE IF NOT EXISTS abbreviations(
-    version_id INTEGER NOT NULL REFERENCES versions(id),
-    short TEXT NOT NULL,
-    full TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS abbreviations_version ON abbreviations(version_id);
-"""
 
 SCHEMA = Schema(version=3, create=_CURRENT, migrations={2: _TIMESTAMPS_AS_EPOCH, 3: _RELATIONS})
 
