@@ -30,7 +30,7 @@ from benchmark_questions import HERE, PARTY_TEXTS  # noqa: E402
 
 from config.settings import Settings  # noqa: E402
 from documents.text import nfc  # noqa: E402
-from index.answer import Answer, Citation  # noqa: E402
+from index.citations import Answer, Citation  # noqa: E402
 from index.engine import Engine  # noqa: E402
 
 

@@ -23,7 +23,7 @@ from bot.telegram.render import (
 )
 from bot.telegram.split import TELEGRAM_LIMIT, esc, split_html, utf16_len, visible_len, visible_text
 from documents.model import Chunk, DocIdentity, Extracted, ParsedDocument, Section
-from index.answer import Answer, Citation, ClosestDocument
+from index.citations import Answer, Citation, ClosestDocument
 from index.rows import ChunkRow, DocumentRow
 
 ALLOWED_TAGS = {"b", "i", "u", "s", "code", "pre", "a", "blockquote"}
@@ -261,7 +261,7 @@ def test_callback_data_out_of_range_is_refused() -> None:
 
 
 def test_answers_show_validity_notices_cards_counts_and_the_closest_passage() -> None:
-    from index.answer import DocumentCard, Notice
+    from index.citations import DocumentCard, Notice
     from index.sections import Count
 
     notice = Notice("replaces", 9, "40-HD/BTGDVTW", "Hướng dẫn <mới>", "2025-10-01",

@@ -11,7 +11,7 @@ from bot.asking import Answered
 from bot.i18n import LANGUAGES, t
 from bot.telegram.callbacks import Kind, encode
 from bot.telegram.render import DocFilter
-from index.answer import Citation
+from index.citations import Citation
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "zh": "中文", "en": "English"}
 
