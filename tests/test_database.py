@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.store import BotStore
-from index.catalog import SCHEMA as CATALOG_SCHEMA
 from index.catalog import Catalog
+from index.catalog_schema import SCHEMA as CATALOG_SCHEMA
 from index.database import Database, Schema, SchemaTooNew, statements
 from tests.corpus import DATA
 
