@@ -22,6 +22,7 @@ from bot.render_text import (
     relation_lines,
 )
 from bot.store import BotStore, store_path
+from bot.study.cli import add_commands as add_quiz_commands
 from config.settings import Settings
 from documents.extract import SUPPORTED_SUFFIXES
 from documents.text import one_line
@@ -317,6 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, default=None, help="only the first N questions")
     p.set_defaults(func=cmd_eval)
+
+    add_quiz_commands(sub)
 
     p = sub.add_parser("serve", help="run the Telegram bot")
     p.set_defaults(func=cmd_serve)
