@@ -36,6 +36,7 @@ MAX_PER_CHUNK = 3
 PREFERENCE = (FactKind.PERCENT, FactKind.AMOUNT, FactKind.YEAR, FactKind.DATE, FactKind.BODY, FactKind.SLOGAN,
               FactKind.ITEM)
 MIN_SENTENCE_CHARS = 40
+MIN_SENTENCE_WORDS = 9
 #: The evidence quote grows over neighbouring sentences up to this length.
 QUOTE_CHARS = 400
 #: Questions asking which document states a sentence, per document (the library needs four documents).
@@ -80,8 +81,11 @@ def window(text: str, start: int, end: int, budget: int, blank: str | None = Non
     """``text`` around ``[start, end)`` within ``budget`` characters, cut at word boundaries; the span itself is
     replaced by ``blank`` when given."""
     middle = text[start:end] if blank is None else blank
-    room = max(budget - len(middle), 0)
     left, right = text[:start], text[end:]
+    if len(middle) >= budget:  # the span alone is too long (a whole statement): its beginning
+        lead = "…" if left.strip() else ""
+        return lead + _cut_right(middle, budget - len(lead))
+    room = budget - len(middle)
     take_left = min(len(left), max(room * 3 // 5, room - len(right)))
     take_right = min(len(right), room - take_left)
     return (_cut_left(left, take_left) if take_left else ("…" if left else "")) + middle + \
@@ -117,7 +121,7 @@ def _context(sections: Sequence[Section], offset: int) -> str:
     if not inner or inner[-1].level < 2:
         return ""
     title = inner[-1].title.strip()
-    return title if len(title) <= 60 else ""
+    return title if 8 <= len(title) <= 60 else ""  # not a heading cut short by the outline
 
 
 #: Item marks a sentence may open with (``- ``, ``+ ``, ``## ``, ``3. ``, ``a) ``): not part of a question.
@@ -162,7 +166,7 @@ class Generator:
                 text = chunk.text[start:end]
                 letters = [c for c in text if c.isalpha()]
                 shouting = sum(c.isupper() for c in letters) > len(letters) / 2
-                if len(text) < MIN_SENTENCE_CHARS or not letters or shouting:
+                if len(text) < MIN_SENTENCE_CHARS or len(text.split()) < MIN_SENTENCE_WORDS or not letters or shouting:
                     continue
                 yield Sentence(chunk, start, end, _context(sections, chunk.start + start))
 
@@ -242,6 +246,7 @@ class Generator:
             where = f"{where} — {sentence.context}" if where else sentence.context
         head = f"Theo {self._name(document)}" + (f" ({where})" if where else "") + ", điền vào chỗ trống:\n"
         stem = window(sentence.text, fact.start, fact.end, MAX_POLL_QUESTION - len(head) - 2, blank="___")
+        stem = " ".join(stem.replace("*", " ").split())  # emphasis marks of web copies are not text
         text = f"{head}«{stem}»"
         if len(text) > MAX_POLL_QUESTION:
             return None
