@@ -31,6 +31,7 @@ def test_quiz_commands(cli_env: Path, tmp_path: Path, capsys: pytest.CaptureFixt
         assert isinstance(item["correct"], int) and 0 <= item["correct"] < len(item["options"])
         assert item["doc_number"] == "57-NQ/TW" and item["locator"] and len(item["explanation"]) <= 200
         assert item["quote"] in text and item["answer"] in item["quote"]
+        assert item["options"][item["correct"]] in item["quote"]
 
     questions = tmp_path / "questions.jsonl"
     questions.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in [

@@ -88,23 +88,29 @@ def test_group_quiz_polls_scores_and_scoreboard(quizbot: BotHarness) -> None:
 
 
 def test_stopquiz_ends_early_and_still_posts_the_scoreboard(quizbot: BotHarness) -> None:
+    """In a forum topic: the polls and the scoreboard stay in it."""
     fake = quizbot.fake
     lan, minh = fake.user(5201, "Lan"), fake.user(5202, "Minh")
-    group = study_group(quizbot, -100520, [lan, minh])
-    quizbot.say(quizbot.admin, "/quiz 71 5", chat=group)
+    group = fake.group(-1001005200, "Đảng bộ", forum=True, members=[quizbot.admin, lan, minh])
+    quizbot.say(quizbot.admin, "/allowgroup", chat=group)
+    topic = fake.create_topic(group, "Ôn tập Nghị quyết 71")
+    quizbot.say(quizbot.admin, "/quiz 71 5", chat=group, thread_id=topic)
     first = polls_in(fake, group["id"], 1)[0]
+    (poll_message,) = [m for m in quizbot.messages(group["id"], thread_id=topic) if "poll" in m]
+    assert poll_message["message_id"] == first["message_id"]
     fake.answer_poll(lan, message_of(first), [right(first)])
     fake.wait_for(lambda: quizbot.store.row("SELECT COUNT(*) FROM quiz_answers")[0] == 1)  # type: ignore[index]
-    (refused,) = quizbot.say(minh, "/stopquiz", chat=group)
+    (refused,) = quizbot.say(minh, "/stopquiz", chat=group, thread_id=topic)
     assert "Chỉ quản trị viên hoặc người chủ trì" in refused["html"]
-    quizbot.fake.send_text(quizbot.admin, "/stopquiz", chat=group)
+    quizbot.fake.send_text(quizbot.admin, "/stopquiz", chat=group, thread_id=topic)
     board = bot_message(quizbot, group["id"], "Kết quả quiz")
     assert "Lan — 1/1 đúng" in board["html"] and "(1 câu)" in board["html"]
+    assert board["message_thread_id"] == topic
     polls = fake.polls(group["id"])
     assert len(polls) == 1 and polls[0]["is_closed"]  # stopped with stopPoll, no second question
     stopped = [(m, p) for m, p in fake.calls if m == "stopPoll"]
     assert len(stopped) == 1
-    (again,) = quizbot.say(quizbot.admin, "/stopquiz", chat=group)
+    (again,) = quizbot.say(quizbot.admin, "/stopquiz", chat=group, thread_id=topic)
     assert "Không có quiz nào đang chạy" in again["html"]
     quizbot.stop()
     assert fake.rejected == []
@@ -206,20 +212,14 @@ def test_a_restricted_group_only_gets_its_documents(quizbot: BotHarness) -> None
     quizbot.say(quizbot.admin, "/groupdocs 71-NQ/TW", chat=group)
     (refused,) = quizbot.say(quizbot.admin, "/quiz 57", chat=group)
     assert "Không có văn bản 57" in refused["html"]
-    quizbot.say(quizbot.admin, "/quiz 3", chat=group)
-    polls = polls_in(fake, group["id"], 1)
+    quizbot.say(quizbot.admin, "/quiz 3", chat=group)  # the group's documents: 71-NQ/TW only
+    polls = polls_in(fake, group["id"], 2, timeout=30)
     quizbot.say(quizbot.admin, "/stopquiz", chat=group)
     bot_message(quizbot, group["id"], "Kết quả quiz")
-    questions = quizbot.services.study.results.rounds(quizbot.services.study.results.all_running()[0].id) \
-        if quizbot.services.study.results.all_running() else []
-    assert not questions
-    document = quizbot.engine.resolve("71-NQ/TW")
-    assert document is not None
-    asked = [r.question_id for run in quizbot.store.rows("SELECT id FROM quiz_runs WHERE chat_id = ?", (group["id"],))
-             for r in quizbot.services.study.results.rounds(run["id"])]
-    bank = quizbot.services.study.bank
-    assert asked and all(bank.get(q).document_id == document.id for q in asked)  # type: ignore[union-attr]
-    assert polls[0]["type"] == "quiz"
+    results, bank = quizbot.services.study.results, quizbot.services.study.bank
+    rounds = [results.round_by_poll(p["id"]) for p in polls]
+    documents = {bank.get(r.question_id).document_id for r in rounds if r is not None}  # type: ignore[union-attr]
+    assert documents == {quizbot.engine.resolve("71-NQ/TW").id}  # type: ignore[union-attr]
     quizbot.stop()
     assert fake.rejected == []
 

@@ -1,6 +1,6 @@
 """``nqbot quiz …``: generate, check, import, list, show, enable/disable questions and export results.
 
-    nqbot quiz generate NUMBER [--n N] [--json]
+    nqbot quiz generate NUMBER [--n N] [--json]   (--json: questions whose quote holds the right option)
     nqbot quiz check FILE [--json]          FILE: one {"question": str, "options": [str, …]} per line
     nqbot quiz import FILE                  DOCX, TXT, CSV, XLSX or JSON question bank
     nqbot quiz list [NUMBER] [--unsupported]
@@ -69,6 +69,9 @@ def cmd_generate(engine: Engine, args: argparse.Namespace) -> int:
         bank.ensure(document.id)
         stored, _ = bank.listing(document.id, limit=10_000)
         questions = [q for q in stored if q.origin == "generated" and q.version_id == document.active_version]
+        if args.json:  # each line's quote contains its right option word for word ("which document" questions,
+            # whose answer is a document number, and titles quoted from a letterhead in capitals stay in the bank)
+            questions = [q for q in questions if q.options[q.correct] in q.quote]
         for question in _spread(questions, args.n):
             if args.json:
                 print(json.dumps(question.as_question(document.number).as_json(), ensure_ascii=False))
@@ -189,7 +192,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p = commands.add_parser("generate", help="questions generated from a document's text")
     p.add_argument("number")
     p.add_argument("--n", type=int, default=None, help="how many (spread over the document)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true",
+                   help="one object per line, for the questions whose quote holds the right option word for word")
     p.set_defaults(func=cmd_generate)
     p = commands.add_parser("check", help="which option the documents support, for each question in FILE")
     p.add_argument("file")

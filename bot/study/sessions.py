@@ -134,6 +134,10 @@ class Sessions:
             else:
                 db.execute("DELETE FROM study_hosts WHERE chat_id = ? AND user_id = ?", (chat_id, user_id))
 
+    def may_lead(self, caller: Caller, session: Session) -> bool:
+        """The session's host, or anyone who may host in its group, presses "Tiếp" and ends it."""
+        return caller.user_id == session.host_id or self.may_host(caller)
+
     def hosts(self, chat_id: int) -> list[UserRow]:
         ids = [r["user_id"] for r in self.store.rows("SELECT user_id FROM study_hosts WHERE chat_id = ? ORDER BY at",
                                                      (chat_id,))]
@@ -170,6 +174,11 @@ class Sessions:
                              "AND status = 'open' ORDER BY id DESC LIMIT 1", (chat_id, thread_id or 0))
         return _session(row) if row else None
 
+    def latest(self, chat_id: int) -> Session | None:
+        """The group's most recent session (what ``/export`` in the group means)."""
+        row = self.store.row("SELECT * FROM study_sessions WHERE chat_id = ? ORDER BY id DESC LIMIT 1", (chat_id,))
+        return _session(row) if row else None
+
     def steps(self, session: Session) -> list[Step]:
         document = self.engine.document(session.document_id)
         if document is None or document.active_version is None:
@@ -189,7 +198,7 @@ class Sessions:
         session = self.get(session_id)
         if session is None or not session.open or session.chat_id != caller.chat_id:
             return Refusal.CLOSED
-        if not (caller.user_id == session.host_id or self.may_host(caller)):
+        if not self.may_lead(caller, session):
             return Refusal.NOT_HOST
         steps = self.steps(session)
         position = session.position if seen is None else seen
@@ -236,7 +245,7 @@ class Sessions:
         session = self.get(session_id)
         if session is None:
             return Refusal.CLOSED
-        if caller is not None and not (caller.user_id == session.host_id or self.may_host(caller)):
+        if caller is not None and not self.may_lead(caller, session):
             return Refusal.NOT_HOST
         with self.store.transaction() as db:
             cursor = db.execute("UPDATE study_sessions SET status = 'closed', ended_at = ? WHERE id = ? AND "

@@ -22,6 +22,8 @@ from documents.model import ExtractionError
 
 #: More questions than this in one file are refused (a bank of a provincial contest has a few hundred).
 MAX_QUESTIONS = 2000
+#: A multiple-choice question has at most this many options (A–L; Telegram's polls take 12).
+MAX_OPTIONS = 12
 SUFFIXES = frozenset({".docx", ".txt", ".csv", ".xlsx", ".json", ".jsonl"})
 
 
@@ -30,6 +32,7 @@ class Flaw(StrEnum):
 
     NO_ANSWER = "no_answer"
     FEW_OPTIONS = "few_options"
+    MANY_OPTIONS = "many_options"
     BAD_ANSWER = "bad_answer"
     NO_QUESTION = "no_question"
 
@@ -58,6 +61,8 @@ class Bank:
             self.flaws.append((question.label, Flaw.NO_QUESTION))
         elif len(question.options) < 2:
             self.flaws.append((question.label, Flaw.FEW_OPTIONS))
+        elif len(question.options) > MAX_OPTIONS:
+            self.flaws.append((question.label, Flaw.MANY_OPTIONS))
         elif question.correct is None:
             self.flaws.append((question.label, Flaw.NO_ANSWER))
         elif not 0 <= question.correct < len(question.options):

@@ -109,7 +109,7 @@ async def press_read(turn: Turn, callback: Callback, query: CallbackQuery) -> No
         await query.answer(t("tg.study.over", turn.lang))
         await _drop_markup(query)
         return
-    if not (turn.caller.user_id == session.host_id or await turn.svc.workers.db(study.sessions.may_host, turn.caller)):
+    if not await turn.svc.workers.db(study.sessions.may_lead, turn.caller, session):
         await query.answer(t("tg.study.host_only", turn.lang), show_alert=True)
         return
     await query.answer()
@@ -141,9 +141,8 @@ async def cmd_export(turn: Turn) -> None:
     kind = args[0] if args and args[0] in ("session", "contest") else "session"
     number = next((int(a) for a in args if a.isdigit()), None)
     if kind == "session" and number is None and turn.caller.is_group:
-        rows = await turn.svc.workers.db(turn.svc.store.rows, "SELECT id FROM study_sessions WHERE chat_id = ? "
-                                         "ORDER BY id DESC LIMIT 1", (turn.caller.chat_id,))
-        number = rows[0]["id"] if rows else None
+        latest = await turn.svc.workers.db(study.sessions.latest, turn.caller.chat_id)
+        number = latest.id if latest is not None else None
     if number is None:
         await turn.say("tg.export.usage")
         return
