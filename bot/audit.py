@@ -27,6 +27,14 @@ class Action(StrEnum):
     UPLOAD_CANCELLED = "upload_cancelled"
     REINDEX = "reindex"
     INGEST = "ingest"
+    QUIZ_IMPORT = "quiz_import"
+    QUIZ_ENABLE = "quiz_enable"
+    QUIZ_DISABLE = "quiz_disable"
+    HOST = "host"
+    DAILY = "daily"
+    CONTEST_OPEN = "contest_open"
+    CONTEST_CLOSE = "contest_close"
+    EXPORT = "export"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from bot.render_text import (
     relation_lines,
 )
 from bot.store import BotStore, store_path
+from bot.study.cli import add_commands as add_quiz_commands
 from config.settings import Settings
 from documents.extract import SUPPORTED_SUFFIXES
 from documents.text import one_line
@@ -320,6 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index-dir", type=Path, default=None,
                    help="keep the dataset's index here and reuse it next time (default: a throwaway directory)")
     p.set_defaults(func=cmd_eval)
+
+    add_quiz_commands(sub)
 
     p = sub.add_parser("serve", help="run the Telegram bot")
     p.set_defaults(func=cmd_serve)

@@ -92,6 +92,10 @@ class Settings(BaseSettings):
     ocr_languages: str = Field("vie+chi_sim", description="Tesseract languages for scans")
     log_level: LogLevel = Field("INFO", description="Logging level (question texts are never logged at INFO)")
     timezone: str = Field("Asia/Ho_Chi_Minh", description="Time zone of the times nqbot shows and schedules")
+    quiz_seconds: int = Field(
+        30, ge=5, le=600, description="Seconds each question of a group quiz stays open (Telegram allows 5–600)"
+    )
+    quiz_questions: int = Field(5, ge=1, le=50, description="Questions in a /quiz when the command gives no number")
 
     telegram_token: SecretStr | None = Field(None, description="Bot token from @BotFather")
     admin_ids: Annotated[list[int], NoDecode] = Field(

@@ -224,8 +224,8 @@ def test_answer_keyboard_has_short_ids_only() -> None:
                  citation(3, document_id=6, chunk_id=8)]
     markup = answer_keyboard(citations, 99999999, "vi", downloads=True)
     data = all_data(markup)
-    assert data == ["pa:123456789", "se:123456789", "ol:5", "dl:5", "pa:7", "se:7", "pa:8", "se:8", "ol:6", "dl:6",
-                    "fb:99999999:u", "fb:99999999:d"]
+    assert data == ["pa:123456789", "se:123456789", "ol:5", "dl:5", "sv:123456789:0:0", "pa:7", "se:7", "sv:7:0:0",
+                    "pa:8", "se:8", "ol:6", "dl:6", "sv:8:0:0", "fb:99999999:u", "fb:99999999:d"]
     assert all(len(d.encode()) <= MAX_BYTES for d in data)
     assert "dl:5" not in all_data(answer_keyboard(citations, 1, "vi", downloads=False))
 

@@ -24,6 +24,8 @@ from bot.telegram.commands_menu import publish_commands
 from bot.telegram.config import BotConfig
 from bot.telegram.handlers import admin, buttons, groups, members, questions, uploads
 from bot.telegram.handlers.errors import on_error
+from bot.telegram.handlers.study import register_study_handlers
+from bot.telegram.quizzing import on_startup as start_study
 from bot.telegram.services import Services, build_services
 from config.settings import Settings
 from index.engine import Engine
@@ -91,6 +93,7 @@ def register_handlers(application: Application) -> None:
     """The whole bot at a glance: each handler's docstring says what the user gets."""
     new = filters.UpdateType.MESSAGE  # edited messages are not asked again
     private, groups_only = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
+    register_study_handlers(application)
     command_handlers = {
         "start": members.cmd_start, "help": members.cmd_help, "lang": members.cmd_lang, "docs": members.cmd_docs,
         "doc": members.cmd_doc, "ask": questions.cmd_ask,
@@ -123,6 +126,7 @@ async def on_startup(application: Application) -> None:
     if application.job_queue is not None:
         application.job_queue.run_repeating(_expire_job, interval=EXPIRE_EVERY, first=EXPIRE_EVERY,
                                             name="expire-uploads")
+    await start_study(application)
     log.info("bot @%s ready: %d admins", svc.bot_username, len(svc.store.config_admins))
 
 

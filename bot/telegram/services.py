@@ -15,6 +15,7 @@ from bot.library import Library
 from bot.members import Members
 from bot.ratelimit import RateLimiter
 from bot.store import BotStore, store_path
+from bot.study.services import StudyServices, build_study_services
 from bot.telegram.config import BotConfig
 from bot.uploads import Uploads, upload_limit_mb
 from bot.workers import Workers
@@ -36,6 +37,7 @@ class Services:
     uploads: Uploads
     admin: Admin
     groups: StudyGroups
+    study: StudyServices
     bot_username: str = ""
     bot_id: int = 0
 
@@ -46,10 +48,10 @@ def build_services(engine: Engine, settings: Settings, config: BotConfig) -> Ser
         store.set_downloads(settings.members_may_download)
     workers = Workers(config.question_workers)
     notices = AccessNotices(store, config.access_notice_interval)
+    questions_limit = RateLimiter(config.question_limit, config.question_period)
     return Services(
         engine=engine, store=store, settings=settings, config=config, workers=workers, notices=notices,
-        asking=Asking(engine, store, workers, RateLimiter(config.question_limit, config.question_period),
-                      FollowUps(config.followup_ttl)),
+        asking=Asking(engine, store, workers, questions_limit, FollowUps(config.followup_ttl)),
         library=Library(engine, workers),
         members=Members(store, workers, RateLimiter(config.invite_attempts, config.access_notice_interval)),
         uploads=Uploads(engine, store, workers, settings.data_dir / "uploads",
@@ -59,6 +61,7 @@ def build_services(engine: Engine, settings: Settings, config: BotConfig) -> Ser
         admin=Admin(engine, store, workers, progress_interval=config.progress_interval,
                     progress_step=config.progress_step),
         groups=StudyGroups(engine, store, workers, notices),
+        study=build_study_services(engine, store, settings, questions_limit),
     )
 
 

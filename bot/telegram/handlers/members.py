@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import InlineKeyboardMarkup
 
 from bot.access import Caller
 from bot.i18n import LANGUAGES
 from bot.library import Library
+from bot.telegram.handlers.contests import take as take_contest
 from bot.telegram.keyboards import document_keyboard, documents_keyboard, language_keyboard
 from bot.telegram.render import (
     DocFilter,
@@ -39,6 +42,10 @@ def welcome_html(turn: Turn) -> str:
 async def cmd_start(turn: Turn) -> None:
     """/start [CODE]: redeems an invite code; a welcome and how to ask (the access notice for others)."""
     code = turn.args[0] if turn.args and not turn.caller.is_group else ""
+    contest = re.fullmatch(r"contest(\d{1,9})", code)
+    if contest is not None and turn.caller.may_ask:  # t.me/<bot>?start=contest12: take the contest
+        await take_contest(turn, int(contest.group(1)))
+        return
     result = await turn.svc.members.redeem(turn.caller, code) if code else "already"
     if result is None:
         return  # someone without access who tried too many codes lately

@@ -1,0 +1,183 @@
+"""Guided reading: /study and /endstudy, the "Có mặt", "Tiếp", quiz and end buttons, and /export of a session's
+attendance and results. The rules are :class:`bot.study.sessions.Sessions`'."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
+from telegram.error import BadRequest
+from telegram.ext import Application, CommandHandler, MessageHandler, PollAnswerHandler, filters
+
+from bot.audit import Action
+from bot.i18n import t
+from bot.study.exports import Format, table
+from bot.study.quizzes import Missing, Refusal
+from bot.study.sessions import Finished, Session, Step
+from bot.telegram import quizzing
+from bot.telegram.callbacks import Callback, Kind, encode
+from bot.telegram.render import esc, outline_messages, th
+from bot.telegram.study_render import session_opened_html, step_messages, summary_html
+from bot.telegram.turn import Turn, for_admins, for_members
+
+TIMESTAMPS = ("answered_at", "present_at")
+
+
+def reading_keyboard(session_id: int, position: int, lang: str, *, finished: bool) -> InlineKeyboardMarkup:
+    key, action = ("tg.btn.quiz_now", "q") if finished else ("tg.btn.next", "n")
+    first = InlineKeyboardButton(t(key, lang), callback_data=encode(Kind.READ, session_id, position, action))
+    end = InlineKeyboardButton(t("tg.btn.end_study", lang), callback_data=encode(Kind.READ, session_id, position, "e"))
+    return InlineKeyboardMarkup([[first, end]])
+
+
+async def post_step(turn: Turn, session: Session, step: Step | Finished) -> None:
+    """The next section (with "Tiếp" for the host), or the end of the text with the offer of a quiz."""
+    document = await turn.svc.workers.ask(turn.svc.engine.document, session.document_id)
+    if document is None:
+        return
+    if isinstance(step, Finished):
+        await turn.send([th("tg.study.finished", turn.lang, document=esc(document.label))],
+                        keyboard=reading_keyboard(session.id, step.session.position, turn.lang, finished=True))
+        return
+    text = await turn.svc.workers.db(turn.svc.study.sessions.step_text, session, step)
+    await turn.send(step_messages(document, step, text, turn.lang),
+                    keyboard=reading_keyboard(session.id, step.index + 1, turn.lang, finished=False))
+
+
+@for_members
+async def cmd_study(turn: Turn) -> None:
+    """/study NUMBER (in a group, admins and hosts): guided reading with attendance, section by section."""
+    number = " ".join(turn.args).strip()
+    if not number:
+        await turn.say("tg.study.usage")
+        return
+    sessions = turn.svc.study.sessions
+    opened = await turn.svc.workers.ask(sessions.open, turn.caller, number)
+    if isinstance(opened, str):
+        await turn.say(f"tg.study.{opened}", number=esc(number))
+        return
+    document = await turn.svc.workers.ask(turn.svc.engine.document, opened.document_id)
+    assert document is not None
+    user = turn.update.effective_user
+    attend = InlineKeyboardMarkup([[InlineKeyboardButton(t("tg.btn.attend", turn.lang),
+                                                         callback_data=encode(Kind.ATTEND, opened.id))]])
+    await turn.send([session_opened_html(document, user.first_name if user else "", turn.lang)], keyboard=attend)
+    sections = await turn.svc.workers.ask(turn.svc.engine.outline, document.id)
+    await turn.send(outline_messages(document, sections, turn.lang))
+    step = await turn.svc.workers.ask(sessions.advance, turn.caller, opened.id, seen=0)
+    if not isinstance(step, str):
+        await post_step(turn, opened, step)
+
+
+async def _close(turn: Turn, session_id: int) -> None:
+    summary = await turn.svc.workers.db(turn.svc.study.sessions.close, turn.caller, session_id)
+    if isinstance(summary, str):
+        await turn.say(f"tg.study.{summary}", number="")
+        return
+    await turn.send([summary_html(summary, turn.lang, turn.svc.settings.zone)])
+
+
+@for_members
+async def cmd_endstudy(turn: Turn) -> None:
+    """/endstudy (host): ends the study session here and posts who attended, asked, answered, and the scores."""
+    session = await turn.svc.workers.db(turn.svc.study.sessions.current, turn.caller.chat_id, turn.caller.thread_id)
+    if session is None:
+        await turn.say("tg.study.none")
+        return
+    await _close(turn, session.id)
+
+
+async def press_attend(turn: Turn, callback: Callback, query: CallbackQuery) -> None:
+    """✋ Có mặt: the member is marked present."""
+    marked = await turn.svc.workers.db(turn.svc.study.sessions.attend, turn.caller, callback.int_arg(0))
+    key = "tg.study.present" if marked else "tg.study.present_already" if marked is False else "tg.study.over"
+    await query.answer(t(key, turn.lang))
+
+
+async def _drop_markup(query: CallbackQuery) -> None:
+    if isinstance(query.message, Message):
+        with contextlib.suppress(BadRequest):  # already without buttons
+            await query.message.edit_reply_markup(None)
+
+
+async def press_read(turn: Turn, callback: Callback, query: CallbackQuery) -> None:
+    """Tiếp ▶ / 🎯 quiz / ⏹ end under a section (the host's)."""
+    study, session_id, position, action = turn.svc.study, callback.int_arg(0), callback.int_arg(1), callback.arg(2)
+    session = await turn.svc.workers.db(study.sessions.get, session_id)
+    if session is None or not session.open:
+        await query.answer(t("tg.study.over", turn.lang))
+        await _drop_markup(query)
+        return
+    if not await turn.svc.workers.db(study.sessions.may_lead, turn.caller, session):
+        await query.answer(t("tg.study.host_only", turn.lang), show_alert=True)
+        return
+    await query.answer()
+    if action == "n":
+        step = await turn.svc.workers.ask(study.sessions.advance, turn.caller, session_id, seen=position)
+        if isinstance(step, str):
+            return  # pressed twice: the section is out already
+        await _drop_markup(query)
+        await post_step(turn, session, step)
+    elif action == "q":
+        document = await turn.svc.workers.ask(turn.svc.engine.document, session.document_id)
+        run = await turn.svc.workers.ask(study.quizzes.start, turn.caller, [document.number or ""] if document
+                                         else [], None, session_id=session_id)
+        if isinstance(run, Missing | Refusal):
+            await turn.say(f"tg.quiz.{run.value}" if isinstance(run, Refusal) else "tg.quiz.no_questions")
+            return
+        await _drop_markup(query)
+        await turn.say("tg.quiz.started", count=run.planned, seconds=run.seconds or 0)
+        await quizzing.begin(turn.context.application, run)
+    else:
+        await _drop_markup(query)
+        await _close(turn, session_id)
+
+
+@for_admins
+async def cmd_export(turn: Turn) -> None:
+    """/export [session ID | contest ID]: a session's attendance and results (or a contest's), as CSV and XLSX."""
+    study, args = turn.svc.study, [a.lower() for a in turn.args]
+    kind = args[0] if args and args[0] in ("session", "contest") else "session"
+    number = next((int(a) for a in args if a.isdigit()), None)
+    if kind == "session" and number is None and turn.caller.is_group:
+        latest = await turn.svc.workers.db(study.sessions.latest, turn.caller.chat_id)
+        number = latest.id if latest is not None else None
+    if number is None:
+        await turn.say("tg.export.usage")
+        return
+    if kind == "contest":
+        headers, rows_out = await turn.svc.workers.db(study.contests.records, number)
+    else:
+        headers, rows_out = await turn.svc.workers.db(study.sessions.records, number)
+    if not headers:
+        await turn.say("tg.export.none")
+        return
+    zone = turn.svc.settings.zone
+    for fmt in (Format.CSV, Format.XLSX):
+        data = table(headers, rows_out, fmt, title=f"{kind}-{number}", zone=zone, timestamps=TIMESTAMPS)
+        await turn.context.bot.send_document(turn.caller.chat_id, InputFile(data, filename=f"{kind}-{number}.{fmt}"),
+                                             message_thread_id=turn.caller.thread_id)
+    await turn.svc.workers.db(turn.svc.store.audit, turn.caller.user_id, Action.EXPORT, f"{kind} {number}",
+                              f"{len(rows_out)} rows")
+
+
+PRESSES = {Kind.ATTEND: press_attend, Kind.READ: press_read}
+
+
+def register_study_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Study commands, poll votes and bank files (before the upload handler: a bank is not a library document)."""
+    from bot.telegram.handlers import banks, contests, quiz
+
+    new = filters.UpdateType.MESSAGE
+    commands = {
+        "quiz": quiz.cmd_quiz, "stopquiz": quiz.cmd_stopquiz, "scores": quiz.cmd_scores,
+        "progress": quiz.cmd_progress, "saved": quiz.cmd_saved, "daily": quiz.cmd_daily, "host": quiz.cmd_host,
+        "study": cmd_study, "endstudy": cmd_endstudy, "export": cmd_export, "contest": contests.cmd_contest,
+        "questions": banks.cmd_questions, "question": banks.cmd_question, "qenable": banks.cmd_qenable,
+        "qdisable": banks.cmd_qdisable,
+    }
+    for name, callback in commands.items():
+        application.add_handler(CommandHandler(name, callback, filters=new))
+    application.add_handler(PollAnswerHandler(quiz.on_poll_answer))
+    application.add_handler(MessageHandler(new & filters.ChatType.PRIVATE & banks.BANK_FILES, banks.on_bank_file))
