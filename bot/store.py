@@ -134,6 +134,16 @@ CREATE INDEX audit_at ON audit(at);
 
 SCHEMA = Schema(version=2, create=_CURRENT, migrations={2: _AUDIT})
 
+#: What a backup's manifest counts in this database (name → query; a table an older file lacks is skipped).
+COUNTS = {
+    "users": "SELECT COUNT(*) FROM users",
+    "members": "SELECT COUNT(*) FROM users WHERE role IN ('admin', 'member')",
+    "questions": "SELECT COUNT(*) FROM questions",
+    "feedback": "SELECT COUNT(*) FROM feedback",
+    "groups": "SELECT COUNT(*) FROM chats WHERE allowed = 1",
+    "audit": "SELECT COUNT(*) FROM audit",
+}
+
 
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are sometimes typed
 #: SQLite's INTEGER is signed 64-bit: a larger number in a query raises OverflowError.
