@@ -339,3 +339,15 @@ def test_backup_command_prints_counts_and_records_the_outcome(
     assert store.audit_log(1)[0].action.value == "backup" and store.audit_log(1)[0].target == archive.name
     assert json.loads(store.get_setting("last_backup") or "{}")["file"] == archive.name
     store.close()
+
+
+def test_backups_run_at_a_lower_cpu_priority(tmp_path: Path) -> None:
+    from bot.operations.backup import NICENESS, in_background
+
+    def niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    assert in_background(niceness) >= NICENESS and niceness() < NICENESS  # only the backup's own thread
+    with pytest.raises(OperationError):
+        in_background(backup, DataPaths.of(tmp_path / "no-data"), tmp_path / "b")
+    assert not (tmp_path / "b").exists()

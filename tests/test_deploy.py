@@ -37,6 +37,7 @@ def test_the_unit_says_what_the_operations_section_promises() -> None:
     assert unit["EnvironmentFile"] == ["/etc/nqbot/nqbot.env"]  # read by systemd as root; mode 0600
     assert unit["NoNewPrivileges"] == ["yes"] and unit["ProtectHome"] == ["yes"] and unit["PrivateTmp"] == ["yes"]
     assert unit["CapabilityBoundingSet"] == [""]
+    assert unit["UnsetEnvironment"] == ["OMP_THREAD_LIMIT"]
     assert not any("TOKEN" in value for values in unit.values() for value in values)  # never in the unit itself
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.audit import Action
 from bot.i18n import t
-from bot.operations.backup import BackupResult, backup, default_backup_dir, upgrade
+from bot.operations.backup import BackupResult, backup, default_backup_dir, in_background, upgrade
 from bot.operations.databases import DataPaths, Finding, Level
 from bot.operations.errors import OperationError, failure_message
 from bot.operations.health import BackupOutcome, Health, read_status
@@ -92,7 +92,7 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
     paths = DataPaths.of(settings.data_dir)
     dest = args.dest or default_backup_dir(settings)
     try:
-        result = backup(paths, dest, keep=args.keep)
+        result = in_background(backup, paths, dest, keep=args.keep)
     except OperationError as error:
         _remember(paths, None, error)
         raise

@@ -19,7 +19,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.audit import Action
 from bot.i18n import DEFAULT_LANG
-from bot.operations.backup import BackupResult, backup, default_backup_dir
+from bot.operations.backup import BackupResult, backup, default_backup_dir, in_background
 from bot.operations.databases import DataPaths
 from bot.operations.errors import failure_message
 from bot.operations.health import BACKUP_KEY, BackupOutcome, BotStatus, bot_health
@@ -85,7 +85,7 @@ async def _backup_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     assert context.job is not None
     scheduled = float(context.job.data)  # type: ignore[arg-type]
     try:
-        result = await asyncio.to_thread(backup, backup_paths(svc), default_backup_dir(svc.settings),
+        result = await asyncio.to_thread(in_background, backup, backup_paths(svc), default_backup_dir(svc.settings),
                                          keep=svc.settings.backup_keep, clock=svc.config.clock)
     except Exception as error:  # noqa: BLE001 - every failure is reported to the admins, then tomorrow again
         log.error("scheduled backup failed: %s", failure_message(error, DEFAULT_LANG))

@@ -53,7 +53,7 @@ class _UpdateHandler(tornado.web.RequestHandler):
                 raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
         try:
             update = Update.de_json(json.loads(self.request.body), self.bot_application.bot)
-        except (ValueError, TypeError, KeyError) as error:
+        except Exception as error:  # noqa: BLE001 - any unreadable body is the sender's problem: 400
             log.warning("webhook request with an unreadable update refused: %s", type(error).__name__)
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from error
         bot = self.bot_application.bot
