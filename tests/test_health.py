@@ -20,10 +20,12 @@ from bot.cli import main
 from bot.logs import NOISY
 from bot.operations.databases import DataPaths
 from bot.operations.health import BackupOutcome, BotStatus, State, read_status, state_of
+from bot.store import SCHEMA as bot_schema
 from bot.store import BotStore
 from bot.telegram.app import RedactToken, build_application, webhook_options
 from bot.telegram.config import BotConfig
 from bot.telegram.runner import BackgroundBot
+from index.catalog import SCHEMA as catalog_schema
 from index.embedders.base import Embedder
 from index.engine import Engine
 from tests.fake_telegram import FakeTelegram
@@ -155,7 +157,8 @@ def test_status_command(ops_data: Path, tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["--data-dir", str(data), "status", "--json"]) == 0
     body = json.loads(capsys.readouterr().out)
     assert body["status"] == "ok" and body["state"] == "running" and body["last_update_id"] == 8123
-    assert body["documents"] == 2 and body["schemas"] == {"catalog": 3, "bot": 2}
+    assert body["documents"] == 2 and body["schemas"] == {"catalog": catalog_schema.version,
+                                                           "bot": bot_schema.version}
     assert 40 <= body["last_update_age_s"] <= 600
 
     with closing(sqlite3.connect(data / "bot.sqlite3")) as db:  # the heartbeat stops without a goodbye

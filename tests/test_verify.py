@@ -12,6 +12,7 @@ import pytest
 from bot.cli import main
 from bot.operations.databases import DataPaths, Level
 from bot.operations.verify import verify
+from index.catalog import SCHEMA
 from index.vectors import VectorStore
 from tests.plugins.operations import copy_data
 
@@ -32,7 +33,7 @@ def test_a_whole_data_directory_is_clean(ops_data: Path, tmp_path: Path, capsys:
     monkeypatch.chdir(tmp_path)
     assert main(["--data-dir", str(ops_data), "verify"]) == 0
     out = capsys.readouterr().out
-    assert "✓ catalog.sqlite3: lược đồ 3, toàn vẹn" in out and "Kiểm tra: không có lỗi." in out
+    assert f"✓ catalog.sqlite3: lược đồ {SCHEMA.version}, toàn vẹn" in out and "Kiểm tra: không có lỗi." in out
 
 
 def test_damaged_originals_are_named(ops_data: Path, tmp_path: Path) -> None:

@@ -55,11 +55,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--check", action="store_true", help="only check the archive; write nothing")
     p.set_defaults(func=cmd_restore, without_engine=True)
 
-    p = sub.add_parser("verify", help="check a data directory (databases, keyword index, vectors, stored files)")
+    p = sub.add_parser("verify", help="check a data directory (databases, keyword index, vectors, stored files)",
+                       description="Read-only checks of a live data directory: SQLite integrity_check of both "
+                       "databases and FTS5 integrity-check (SQLite backend), the FAISS file's ids against the "
+                       "catalog, every stored original against its SHA-256. Exit code 1 when something is wrong.")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_verify, without_engine=True)
 
-    p = sub.add_parser("status", help="is the bot running: library, last update processed, backups")
+    p = sub.add_parser("status", help="is the bot running: library, last update processed, backups",
+                       description="The library (generation, documents in search, schema versions) and the status "
+                       "row the running bot refreshes: running, stopped, not responding or never ran; the last "
+                       "update processed and its age; the last and next backup. Exit code 0 only when running.")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_status, without_engine=True)
 
