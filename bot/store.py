@@ -302,6 +302,20 @@ CREATE TABLE IF NOT EXISTS contest_attempts (
 
 SCHEMA = Schema(version=3, create=_CURRENT + _STUDY, migrations={2: _AUDIT, 3: _STUDY})
 
+#: What a backup's manifest counts in this database (name → query; a table an older file lacks is skipped).
+COUNTS = {
+    "users": "SELECT COUNT(*) FROM users",
+    "members": "SELECT COUNT(*) FROM users WHERE role IN ('admin', 'member')",
+    "questions": "SELECT COUNT(*) FROM questions",
+    "feedback": "SELECT COUNT(*) FROM feedback",
+    "groups": "SELECT COUNT(*) FROM chats WHERE allowed = 1",
+    "audit": "SELECT COUNT(*) FROM audit",
+    "quiz_questions": "SELECT COUNT(*) FROM quiz_questions",
+    "quiz_answers": "SELECT COUNT(*) FROM quiz_answers",
+    "contest_attempts": "SELECT COUNT(*) FROM contest_attempts",
+    "study_sessions": "SELECT COUNT(*) FROM study_sessions",
+}
+
 
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are sometimes typed
 #: SQLite's INTEGER is signed 64-bit: a larger number in a query raises OverflowError.

@@ -276,7 +276,7 @@ class Answerer:
 
     def _quoting(self, question: str) -> Quoting:
         """How quotes are cut for this question: its words without document names, weighted by rarity."""
-        text = without_mentions(self.rewrite(question))
+        text = self.rewrite(without_mentions(question))  # names out first: "…/TW" is not "Trung ương" here
         return Quoting(question, text, self.catalog.term_weights(query_terms(text)), wanted(question))
 
     def _cite(self, quoting: Quoting, chunk: ChunkRow, hit: Hit) -> Citation | None:

@@ -15,12 +15,15 @@ from pathlib import Path
 import numpy as np
 
 from documents.model import Chunk, DocIdentity, Section
-from index.catalog_schema import SCHEMA
+from index.catalog_schema import COUNTS, SCHEMA
 from index.database import Database, now
 from index.rows import ChunkRow, DocumentRow, RelationRow, VersionRow
 
 #: A term is too common to search for only when it is in more passages than this (and than the share given).
 MIN_COMMON_PASSAGES = 200
+
+
+__all__ = ["COUNTS", "SCHEMA", "Catalog"]
 
 
 class Catalog(Database):

@@ -93,3 +93,12 @@ ALTER TABLE versions DROP COLUMN created_iso;
 
 
 SCHEMA = Schema(version=3, create=_CURRENT, migrations={2: _TIMESTAMPS_AS_EPOCH, 3: _RELATIONS})
+
+#: What a backup's manifest counts in this database (name → query; see :mod:`bot.operations.databases`).
+COUNTS = {
+    "documents": "SELECT COUNT(*) FROM documents",
+    "documents_in_search": "SELECT COUNT(*) FROM documents WHERE active_version IS NOT NULL",
+    "versions": "SELECT COUNT(*) FROM versions",
+    "passages": "SELECT COUNT(*) FROM chunks",
+    "passages_in_search": "SELECT COUNT(*) FROM chunks c JOIN documents d ON d.active_version = c.version_id",
+}

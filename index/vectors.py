@@ -16,8 +16,15 @@ from typing import Any
 import faiss
 import numpy as np
 
+_threads = 1
+
 
 def set_threads(count: int) -> None:
+    """OpenMP threads for searches. OpenMP keeps the setting per thread, so every search applies it in the thread
+    that searches: a worker thread left at the default hangs inside FAISS when ``OMP_THREAD_LIMIT=1`` is set (as
+    tesseract wants), and two such threads searching at once spin forever."""
+    global _threads
+    _threads = count
     faiss.omp_set_num_threads(count)
 
 
@@ -68,6 +75,7 @@ class VectorStore:
     def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
         if self.size == 0 or k <= 0:
             return []
+        faiss.omp_set_num_threads(_threads)  # in this thread (see set_threads)
         scores, ids = self._index.search(
             np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), min(k, self.size)
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telegram.ext import ContextTypes
 
@@ -13,6 +13,7 @@ from bot.followup import FollowUps
 from bot.groups import StudyGroups
 from bot.library import Library
 from bot.members import Members
+from bot.operations.health import BotStatus
 from bot.ratelimit import RateLimiter
 from bot.store import BotStore, store_path
 from bot.study.services import StudyServices, build_study_services
@@ -40,6 +41,8 @@ class Services:
     study: StudyServices
     bot_username: str = ""
     bot_id: int = 0
+    #: What /healthz and `nqbot status` report (last update processed, mode, next backup).
+    status: BotStatus = field(default_factory=BotStatus)
 
 
 def build_services(engine: Engine, settings: Settings, config: BotConfig) -> Services:
