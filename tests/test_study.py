@@ -16,10 +16,11 @@ from openpyxl import load_workbook
 
 from bot.access import Caller, resolve_caller
 from bot.store import SCHEMA, BotStore
+from bot.study.commands import parse_arguments
 from bot.study.contests import Refusal as ContestRefusal
 from bot.study.daily import Schedules, parse_time
 from bot.study.exports import Format, table
-from bot.study.quizzes import Missing, Refusal, parse_arguments
+from bot.study.quizzes import Missing, Refusal
 from bot.study.results import Run, RunKind, best_streak
 from bot.study.saved import Saving
 from bot.study.services import StudyServices, build_study_services

@@ -5,7 +5,6 @@ minute does not post twice."""
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,17 +12,11 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.store import BotStore
+from bot.study.commands import parse_time
 from index.database import now
 
-_TIME = re.compile(r"^([01]?\d|2[0-3])[:hH.]([0-5]\d)$")
 #: A question missed by less than this (the bot was down at the time) is posted when the bot starts.
 CATCH_UP = timedelta(hours=1)
-
-
-def parse_time(text: str) -> time | None:
-    """``07:30``, ``7h30``, ``19.05`` → a time of day; None for anything else."""
-    found = _TIME.match(text.strip())
-    return time(int(found.group(1)), int(found.group(2))) if found else None
 
 
 @dataclass(frozen=True)

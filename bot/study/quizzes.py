@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from bot.access import Caller
 from bot.study.bank import QuestionBank, StoredQuestion
+from bot.study.commands import MAX_QUESTIONS
 from bot.study.contests import Contests
 from bot.study.practice import Practice
 from bot.study.results import Answer, Results, Round, Run, RunKind, RunStatus, ScoreLine
@@ -28,7 +29,6 @@ from index.rows import DocumentRow
 
 log = logging.getLogger("bot.study.quizzes")
 
-MAX_QUESTIONS = 50
 #: Runs a member may be in, at once, in a group and in private (one each).
 GROUP_KINDS = (RunKind.GROUP,)
 PRIVATE_KINDS = (RunKind.PRACTICE, RunKind.CONTEST)
@@ -83,15 +83,6 @@ class Closed:
     round: Round
     question: StoredQuestion | None
     answers: list[Answer]
-
-
-def parse_arguments(args: Sequence[str], default: int) -> tuple[list[str], int]:
-    """``/quiz [NUMBER…] [N]``: the document numbers and how many questions (the last plain number ≤ 50)."""
-    numbers = list(args)
-    count = default
-    if numbers and numbers[-1].isascii() and numbers[-1].isdigit() and 0 < int(numbers[-1]) <= MAX_QUESTIONS:
-        count = int(numbers.pop())
-    return numbers, count
 
 
 class Quizzes:

@@ -8,9 +8,10 @@ import re
 from telegram import InputFile
 
 from bot.audit import Action
+from bot.study.commands import parse_arguments
 from bot.study.contests import Contest, Refusal
 from bot.study.exports import Format, table
-from bot.study.quizzes import Missing, parse_arguments
+from bot.study.quizzes import Missing
 from bot.study.results import Run
 from bot.telegram import quizzing
 from bot.telegram.render import esc, th

@@ -13,8 +13,8 @@ from bot.audit import Action
 from bot.groups import group_label
 from bot.i18n import t
 from bot.store import UserRow
-from bot.study.daily import parse_time
-from bot.study.quizzes import Missing, Refusal, parse_arguments
+from bot.study.commands import parse_arguments, parse_time
+from bot.study.quizzes import Missing, Refusal
 from bot.study.saved import PAGE, Saving
 from bot.telegram import quizzing
 from bot.telegram.callbacks import Callback, Kind, encode
