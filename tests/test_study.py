@@ -15,16 +15,18 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.access import Caller, resolve_caller
+from bot.audit import Action
 from bot.store import SCHEMA, BotStore
-from bot.study.commands import parse_arguments
+from bot.study.commands import DailyOff, DailySet, DailyShow, HostChange, HostList, Person, parse_arguments
 from bot.study.contests import Refusal as ContestRefusal
-from bot.study.daily import Schedules, parse_time
+from bot.study.daily import Current, Schedule, Schedules, Stopped, parse_time
+from bot.study.daily import Refusal as DailyRefusal
 from bot.study.exports import Format, table
 from bot.study.quizzes import Missing, Refusal
 from bot.study.results import Run, RunKind, best_streak
 from bot.study.saved import Saving
 from bot.study.services import StudyServices, build_study_services
-from bot.study.sessions import Finished, Step, reading_steps
+from bot.study.sessions import Finished, HostChanged, Step, UnknownUser, reading_steps
 from bot.study.sessions import Refusal as SessionRefusal
 from documents.model import Section
 from index.engine import Engine
@@ -233,3 +235,41 @@ def test_saved_passages_and_exports(study: StudyServices, party_engine: Engine) 
         "Lan", "2030-03-18 00:46:40"]
     sheet = load_workbook(io.BytesIO(table(headers, rows, Format.XLSX))).active
     assert sheet is not None and sheet["A2"].value == "Lan"
+
+
+def test_hosts_are_named_by_admins_in_a_group_and_audited(study: StudyServices) -> None:
+    sessions, store = study.sessions, study.bank.store
+    assert sessions.hosting(caller(study, ADMIN), HostList()) is SessionRefusal.NOT_GROUP
+    assert sessions.hosting(caller(study, LAN, GROUP), HostChange(False, "Host")) is SessionRefusal.NOT_ADMIN
+    assert sessions.hosting(caller(study, ADMIN, GROUP), HostList()) == []
+    assert sessions.hosting(caller(study, ADMIN, GROUP), HostChange(False, "@nobody")) == UnknownUser("@nobody")
+    assert sessions.hosting(caller(study, ADMIN, GROUP), HostChange(False, None)) == UnknownUser("?")
+    added = sessions.hosting(caller(study, ADMIN, GROUP), HostChange(False, str(HOST)))
+    assert isinstance(added, HostChanged) and added.user.id == HOST and not added.removed
+    newcomer = sessions.hosting(caller(study, ADMIN, GROUP), HostChange(False, Person(9, "Hoa", "hoa_cb")))
+    assert isinstance(newcomer, HostChanged) and store.user(9) is not None  # someone replied to is recorded
+    assert [u.id for u in sessions.hosting(caller(study, ADMIN, GROUP), HostList())] == [HOST, 9]  # type: ignore[union-attr]
+    assert sessions.may_host(caller(study, HOST, GROUP))
+    removed = sessions.hosting(caller(study, ADMIN, GROUP), HostChange(True, "@hoa_cb"))
+    assert isinstance(removed, HostChanged) and removed.removed and removed.user.id == 9
+    assert [(e.action, e.target, e.detail) for e in store.audit_log()][::-1] == [
+        (Action.HOST, "Host (2)", "Chi bộ (-1001)"), (Action.HOST, "@hoa_cb (9)", "Chi bộ (-1001)"),
+        (Action.HOST, "@hoa_cb (9)", "removed from Chi bộ (-1001)")]
+
+
+def test_daily_questions_are_set_by_hosts_in_a_group(study: StudyServices) -> None:
+    daily = study.daily
+    seven = DailySet(time(7, 0), ())
+    assert daily.command(caller(study, ADMIN), seven) is DailyRefusal.NOT_GROUP
+    assert daily.command(caller(study, LAN, GROUP), seven) is DailyRefusal.NOT_HOST
+    host = caller(study, HOST, GROUP)
+    study.sessions.set_host(GROUP, HOST, True, by=ADMIN)
+    assert daily.command(host, DailyShow()) == Current(None)
+    assert daily.command(host, DailyOff()) == Stopped(False)
+    assert daily.command(host, DailySet(time(7, 0), ("999-NQ/TW",))) == Missing(["999-NQ/TW"])
+    schedule = daily.command(host, DailySet(time(6, 45), ("57",)))
+    assert isinstance(schedule, Schedule) and schedule.at == time(6, 45)
+    assert schedule.documents == (study.quizzes.resolve("57").id,)  # type: ignore[union-attr]
+    assert daily.command(host, DailyShow()) == Current(schedule)
+    assert daily.command(host, DailyOff()) == Stopped(True) and study.schedules.get(GROUP, None) is None
+    assert [(e.action, e.actor_id, e.detail) for e in study.bank.store.audit_log()] == [(Action.DAILY, HOST, "06:45")]

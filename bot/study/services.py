@@ -11,7 +11,7 @@ from bot.store import BotStore
 from bot.study.bank import QuestionBank
 from bot.study.checking import Checking
 from bot.study.contests import Contests
-from bot.study.daily import Schedules
+from bot.study.daily import DailyQuestions, Schedules
 from bot.study.practice import Practice
 from bot.study.quizzes import Quizzes
 from bot.study.results import Results
@@ -29,6 +29,7 @@ class StudyServices:
     practice: Practice
     sessions: Sessions
     schedules: Schedules
+    daily: DailyQuestions
     contests: Contests
     saved: SavedPassages
     quizzes: Quizzes
@@ -47,6 +48,8 @@ def build_study_services(engine: Engine, store: BotStore, settings: Settings,
     contests = Contests(store, bank, results)
     quizzes = Quizzes(engine, bank, results, practice, sessions, contests, seconds=settings.quiz_seconds,
                       count=settings.quiz_questions)
-    return StudyServices(bank=bank, results=results, practice=practice, sessions=sessions,
-                         schedules=Schedules(store), contests=contests, saved=SavedPassages(store, engine),
-                         quizzes=quizzes, solver=bank.solver, checking=Checking(bank.solver, limiter or RateLimiter()))
+    schedules = Schedules(store)
+    return StudyServices(bank=bank, results=results, practice=practice, sessions=sessions, schedules=schedules,
+                         daily=DailyQuestions(schedules, sessions, quizzes), contests=contests,
+                         saved=SavedPassages(store, engine), quizzes=quizzes, solver=bank.solver,
+                         checking=Checking(bank.solver, limiter or RateLimiter()))

@@ -14,7 +14,10 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from bot.access import Caller
+from bot.audit import Action
+from bot.groups import group_label
 from bot.store import BotStore, ChatRow, UserRow
+from bot.study.commands import HostChange, HostList, Person
 from bot.study.results import Results, ScoreLine, display_name
 from documents.identity import body_start
 from documents.model import Section
@@ -29,6 +32,7 @@ STEP_CHARS = 3500
 class Refusal(StrEnum):
     NOT_GROUP = "not_group"
     NOT_HOST = "not_host"
+    NOT_ADMIN = "not_admin"
     NOT_FOUND = "not_found"
     ALREADY_OPEN = "already_open"
     CLOSED = "closed"
@@ -69,6 +73,21 @@ class Summary:
     asked: list[str]
     answered: list[str]
     scores: list[ScoreLine]
+
+
+@dataclass(frozen=True)
+class HostChanged:
+    """Someone became a host of the group, or (``removed``) no longer is one."""
+
+    user: UserRow
+    removed: bool
+
+
+@dataclass(frozen=True)
+class UnknownUser:
+    """``/host @who``: nobody the bot has seen (``?``: the message replied to is a bot's)."""
+
+    who: str
 
 
 @dataclass(frozen=True)
@@ -142,6 +161,29 @@ class Sessions:
         ids = [r["user_id"] for r in self.store.rows("SELECT user_id FROM study_hosts WHERE chat_id = ? ORDER BY at",
                                                      (chat_id,))]
         return [u for u in (self.store.user(i) for i in ids) if u is not None]
+
+    def hosting(self, caller: Caller, request: HostList | HostChange) -> (
+            Refusal | list[UserRow] | HostChanged | UnknownUser):
+        """``/host``: in a group, admins list its hosts, or make someone one (or no longer one), audited."""
+        if not caller.is_group:
+            return Refusal.NOT_GROUP
+        if not caller.is_admin:
+            return Refusal.NOT_ADMIN
+        if isinstance(request, HostList):
+            return self.hosts(caller.chat_id)
+        user = self._named(request.who)
+        if user is None:
+            return UnknownUser(request.who if isinstance(request.who, str) else "?")
+        self.set_host(caller.chat_id, user.id, not request.remove, by=caller.user_id)
+        self.store.audit(caller.user_id, Action.HOST, f"{user.display} ({user.id})",
+                         ("removed from " if request.remove else "") + group_label(caller.chat_id, caller.chat))
+        return HostChanged(user, request.remove)
+
+    def _named(self, who: str | Person | None) -> UserRow | None:
+        """The user as typed (``@user`` or an id, someone seen before), or the author of a message (recorded)."""
+        if isinstance(who, str):
+            return self.store.find_user(who)
+        return self.store.touch_user(who.id, who.first_name, who.username) if who is not None else None
 
     # sessions ------------------------------------------------------------------------------------------
     def open(self, caller: Caller, number: str) -> Session | Refusal:

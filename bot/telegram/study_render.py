@@ -10,12 +10,16 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from bot.render_text import display_time
+from bot.store import UserRow
+from bot.study import daily, sessions
 from bot.study.bank import ImportReport, StoredQuestion
 from bot.study.contests import Contest, Rank
+from bot.study.daily import Current, Schedule, Stopped
 from bot.study.practice import Mastery
+from bot.study.quizzes import Missing
 from bot.study.results import DocumentScore, MemberScore, ScoreLine
 from bot.study.saved import SavedPassage
-from bot.study.sessions import Step, Summary
+from bot.study.sessions import HostChanged, Step, Summary, UnknownUser
 from bot.telegram.render import blockquote, highlighted, label_html, th
 from bot.telegram.split import MESSAGE_LIMIT, esc, join_blocks, split_html
 from index.quiz.model import LETTERS, MAX_POLL_QUESTION, Evidence
@@ -151,6 +155,43 @@ def summary_html(summary: Summary, lang: str, zone: ZoneInfo) -> str:
         lines.append(scoreboard_html(summary.scores, 0, lang, key="tg.study.scores"))
     lines.append(th("tg.study.export_hint", lang, id=summary.session.id))
     return "\n".join(lines)
+
+
+def missing_html(missing: Missing, lang: str) -> str:
+    """Document numbers the caller's library does not have."""
+    return th("docs.not_found", lang, number=esc(", ".join(missing.numbers)))
+
+
+# hosts and daily questions --------------------------------------------------------------------------------
+#: What a refused ``/host`` is told, and a refused ``/daily``.
+HOST_REFUSALS = {sessions.Refusal.NOT_GROUP: "tg.group.run_in_group", sessions.Refusal.NOT_ADMIN: "tg.admin.only"}
+DAILY_REFUSALS = {daily.Refusal.NOT_GROUP: "tg.group.run_in_group", daily.Refusal.NOT_HOST: "tg.quiz.not_host"}
+
+
+def host_html(outcome: sessions.Refusal | list[UserRow] | HostChanged | UnknownUser, lang: str) -> str:
+    """``/host``: the group's hosts, who became (or stopped being) one, or why not."""
+    if isinstance(outcome, sessions.Refusal):
+        return th(HOST_REFUSALS[outcome], lang)
+    if isinstance(outcome, UnknownUser):
+        return th("tg.user.not_found", lang, user=esc(outcome.who))
+    if isinstance(outcome, HostChanged):
+        return th("tg.host.removed" if outcome.removed else "tg.host.added", lang, user=esc(outcome.user.display))
+    return th("tg.host.list", lang, names=", ".join(esc(h.display) for h in outcome) or "—")
+
+
+def daily_html(outcome: daily.Refusal | Stopped | Current | Missing | Schedule, lang: str, timezone: str) -> str:
+    """``/daily``: the time set (in ``timezone``), the time in force, stopped, or why not."""
+    if isinstance(outcome, daily.Refusal):
+        return th(DAILY_REFUSALS[outcome], lang)
+    if isinstance(outcome, Missing):
+        return missing_html(outcome, lang)
+    if isinstance(outcome, Stopped):
+        return th("tg.daily.off" if outcome.removed else "tg.daily.none", lang)
+    if isinstance(outcome, Current):
+        current = outcome.schedule
+        return th("tg.daily.usage" if current is None else "tg.daily.current", lang,
+                  time=current.at.strftime("%H:%M") if current else "")
+    return th("tg.daily.set", lang, time=outcome.at.strftime("%H:%M"), zone=esc(timezone))
 
 
 # contests -------------------------------------------------------------------------------------------------

@@ -9,11 +9,9 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.ext import ContextTypes
 
 from bot.access import Caller, resolve_caller
-from bot.audit import Action
-from bot.groups import group_label
 from bot.i18n import t
-from bot.store import UserRow
-from bot.study.commands import parse_arguments, parse_time
+from bot.study.commands import Person, parse_arguments, parse_daily, parse_host
+from bot.study.daily import Schedule, Stopped
 from bot.study.quizzes import Missing, Refusal
 from bot.study.saved import PAGE, Saving
 from bot.telegram import quizzing
@@ -21,7 +19,7 @@ from bot.telegram.callbacks import Callback, Kind, encode
 from bot.telegram.render import esc
 from bot.telegram.sending import edit_html
 from bot.telegram.services import Services, services
-from bot.telegram.study_render import progress_html, saved_html, scores_html
+from bot.telegram.study_render import daily_html, host_html, progress_html, saved_html, scores_html
 from bot.telegram.turn import Turn, for_members
 
 #: A vote for a poll not known yet is looked up again this often, for up to 2 seconds.
@@ -182,78 +180,29 @@ async def press_saved_page(turn: Turn, callback: Callback, query: CallbackQuery)
 @for_members
 async def cmd_daily(turn: Turn) -> None:
     """/daily HH:MM [NUMBER…] | off (in a group, admins and hosts): one quiz poll a day at that time."""
-    study, caller = turn.svc.study, turn.caller
-    if not caller.is_group:
-        await turn.say("tg.group.run_in_group")
-        return
-    if not await turn.svc.workers.db(study.sessions.may_host, caller):
-        await turn.say("tg.quiz.not_host")
-        return
-    word = turn.args[0].lower() if turn.args else ""
-    application = turn.context.application
-    if word in ("off", "tat", "tắt"):
-        removed = await turn.svc.workers.db(study.schedules.off, caller.chat_id, caller.thread_id)
+    caller, application = turn.caller, turn.context.application
+    outcome = await turn.svc.workers.ask(turn.svc.study.daily.command, caller, parse_daily(turn.args))
+    if isinstance(outcome, Stopped):
         quizzing.unschedule_daily(application, caller.chat_id, caller.thread_id)
-        await turn.say("tg.daily.off" if removed else "tg.daily.none")
-        return
-    at = parse_time(word) if word else None
-    if at is None:
-        current = await turn.svc.workers.db(study.schedules.get, caller.chat_id, caller.thread_id)
-        await turn.say("tg.daily.usage" if current is None else "tg.daily.current",
-                       time=current.at.strftime("%H:%M") if current else "")
-        return
-    documents = await turn.svc.workers.ask(study.quizzes.documents, caller, turn.args[1:])
-    if isinstance(documents, Missing):
-        await turn.say("docs.not_found", number=esc(", ".join(documents.numbers)))
-        return
-    schedule = await turn.svc.workers.db(study.schedules.set, caller.chat_id, caller.thread_id, at, documents,
-                                         caller.user_id)
-    quizzing.schedule_daily(application, schedule)
-    await turn.svc.workers.db(turn.svc.store.audit, caller.user_id, Action.DAILY,
-                              group_label(caller.chat_id, caller.chat), at.strftime("%H:%M"))
-    await turn.say("tg.daily.set", time=at.strftime("%H:%M"), zone=esc(turn.svc.settings.timezone))
+    elif isinstance(outcome, Schedule):
+        quizzing.schedule_daily(application, outcome)
+    await turn.reply(daily_html(outcome, turn.lang, turn.svc.settings.timezone))
 
 
-async def _named_user(turn: Turn, words: list[str]) -> UserRow | None:
-    """The member an admin names (``@user`` or id), or the author of the message replied to."""
-    message = turn.message
-    if words:
-        return await turn.svc.workers.db(turn.svc.store.find_user, words[0])
+def replied_person(message: Message | None) -> Person | None:
+    """The author of the message a command replies to (None: no reply, or a bot's message)."""
     replied = message.reply_to_message if message is not None else None
     author = replied.from_user if replied is not None else None
-    if author is None or author.is_bot:
-        return None
-    return await turn.svc.workers.db(turn.svc.store.touch_user, author.id, author.first_name or "", author.username)
+    return Person(author.id, author.first_name or "", author.username) if author and not author.is_bot else None
 
 
 @for_members
 async def cmd_host(turn: Turn) -> None:
     """/host [@user|remove @user] (in a group, admins): who may run quizzes and study sessions here."""
-    caller, study = turn.caller, turn.svc.study
-    if not caller.is_group:
-        await turn.say("tg.group.run_in_group")
-        return
-    if not caller.is_admin:
-        await turn.say("tg.admin.only")
-        return
-    words = list(turn.args)
-    remove = bool(words) and words[0].lower() in ("remove", "off", "bo", "bỏ")
-    if remove:
-        words = words[1:]
-    if not words and (turn.message is None or turn.message.reply_to_message is None):
-        hosts = await turn.svc.workers.db(study.sessions.hosts, caller.chat_id)
-        names = ", ".join(esc(h.display) for h in hosts) or "—"
-        await turn.say("tg.host.list", names=names)
-        return
-    user = await _named_user(turn, words)
-    if user is None:
-        await turn.say("tg.user.not_found", user=esc(words[0] if words else "?"))
-        return
-    await turn.svc.workers.db(study.sessions.set_host, caller.chat_id, user.id, not remove, by=caller.user_id)
-    await turn.svc.workers.db(turn.svc.store.audit, caller.user_id, Action.HOST,
-                              f"{user.display} ({user.id})", ("removed from " if remove else "") +
-                              group_label(caller.chat_id, caller.chat))
-    await turn.say("tg.host.removed" if remove else "tg.host.added", user=esc(user.display))
+    replying = turn.message is not None and turn.message.reply_to_message is not None
+    request = parse_host(turn.args, replied_person(turn.message), replying=replying)
+    outcome = await turn.svc.workers.db(turn.svc.study.sessions.hosting, turn.caller, request)
+    await turn.reply(host_html(outcome, turn.lang))
 
 
 PRESSES = {Kind.QUIZ_ANSWER: press_answer, Kind.SAVE: press_save, Kind.SAVED_PAGE: press_saved_page}
