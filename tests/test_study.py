@@ -6,8 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import time
 from pathlib import Path
 
@@ -17,11 +19,26 @@ from openpyxl import load_workbook
 from bot.access import Caller, resolve_caller
 from bot.audit import Action
 from bot.store import SCHEMA, BotStore
-from bot.study.commands import DailyOff, DailySet, DailyShow, HostChange, HostList, Person, parse_arguments
+from bot.study.commands import (
+    ContestResults,
+    DailyOff,
+    DailySet,
+    DailyShow,
+    ExportRequest,
+    HostChange,
+    HostList,
+    ListContests,
+    NewContest,
+    Person,
+    Records,
+    Usage,
+    parse_arguments,
+)
+from bot.study.contests import Attempt, Contest, NoContest, Ranking
 from bot.study.contests import Refusal as ContestRefusal
 from bot.study.daily import Current, Schedule, Schedules, Stopped, parse_time
 from bot.study.daily import Refusal as DailyRefusal
-from bot.study.exports import Format, table
+from bot.study.exports import Export, Format, NoRecords, table
 from bot.study.quizzes import Missing, Refusal
 from bot.study.results import Run, RunKind, best_streak
 from bot.study.saved import Saving
@@ -273,3 +290,48 @@ def test_daily_questions_are_set_by_hosts_in_a_group(study: StudyServices) -> No
     assert daily.command(host, DailyShow()) == Current(schedule)
     assert daily.command(host, DailyOff()) == Stopped(True) and study.schedules.get(GROUP, None) is None
     assert [(e.action, e.actor_id, e.detail) for e in study.bank.store.audit_log()] == [(Action.DAILY, HOST, "06:45")]
+
+
+def test_contests_are_opened_listed_and_closed_by_admins(study: StudyServices) -> None:
+    admin, lan = caller(study, ADMIN), caller(study, LAN)
+    desk = study.contest_admin
+    assert desk.command(lan, ListContests()) is ContestRefusal.NOT_ADMIN
+    assert desk.command(admin, ListContests()) == [] and desk.command(admin, Usage()) == Usage()
+    assert desk.command(admin, NewContest(("999-NQ/TW",), 2, 7, None)) == Missing(["999-NQ/TW"])
+    contest = desk.command(admin, NewContest(("57", "71"), 3, 2, 30))
+    assert isinstance(contest, Contest) and contest.title == "Cuộc thi tìm hiểu 57-NQ/TW, 71-NQ/TW"
+    assert len(contest.questions) == 3 and contest.seconds == 30 and contest.documents is not None
+    assert abs(contest.deadline - contest.created_at - 2 * 86400) < 5
+    english = desk.command(replace(admin, lang="en"), NewContest((), 2, 7, None))
+    assert isinstance(english, Contest) and english.title == "Contest on the documents" and english.documents is None
+    assert [c.id for c in desk.command(admin, ListContests())] == [english.id, contest.id]  # type: ignore[union-attr]
+    assert study.contests.attempt(caller(study, LAN, GROUP), contest.id) is ContestRefusal.PRIVATE_ONLY
+    attempt = study.contests.attempt(lan, contest.id)
+    assert isinstance(attempt, Attempt) and attempt.contest == contest and attempt.run.kind is RunKind.CONTEST
+    assert study.contests.attempt(lan, contest.id) is ContestRefusal.ALREADY_TAKEN
+    assert desk.command(admin, ContestResults(999, close=True)) == NoContest(999)
+    ranking = desk.command(admin, ContestResults(contest.id, close=True))
+    assert isinstance(ranking, Ranking) and ranking.closed and [r.name for r in ranking.ranks] == ["Lan"]
+    assert [name for name, _ in ranking.files] == [f"contest-{contest.id}.csv", f"contest-{contest.id}.xlsx"]
+    assert study.contests.attempt(caller(study, MINH), contest.id) is ContestRefusal.CLOSED
+    assert [(e.action, e.target) for e in study.bank.store.audit_log()][::-1] == [
+        (Action.CONTEST_OPEN, f"#{contest.id}"), (Action.CONTEST_OPEN, f"#{english.id}"),
+        (Action.CONTEST_CLOSE, f"#{contest.id}")]
+
+
+def test_exports_of_a_session_or_a_contest(study: StudyServices) -> None:
+    exports, admin = study.exports, caller(study, ADMIN, GROUP)
+    assert exports.export(admin, ExportRequest(Records.SESSION, None)) == Usage()  # the group has had no session
+    assert exports.export(caller(study, ADMIN), ExportRequest(Records.SESSION, None)) == Usage()
+    assert exports.export(admin, ExportRequest(Records.SESSION, 999)) == NoRecords()
+    session = study.sessions.open(admin, "57")
+    assert not isinstance(session, str) and study.sessions.attend(caller(study, LAN, GROUP), session.id)
+    export = exports.export(admin, ExportRequest(Records.SESSION, None))  # the group's latest session
+    assert isinstance(export, Export) and export.rows == 1
+    assert [name for name, _ in export.files] == [f"session-{session.id}.csv", f"session-{session.id}.xlsx"]
+    (row,) = csv.DictReader(io.StringIO(export.files[0][1].decode("utf-8-sig")))
+    assert row["name"] == "Lan" and re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", row["present_at"])
+    empty = exports.export(caller(study, ADMIN), ExportRequest(Records.CONTEST, 999))  # no such contest: no rows
+    assert isinstance(empty, Export) and empty.rows == 0
+    assert [(e.target, e.detail) for e in study.bank.store.audit_log()] == [
+        ("contest 999", "0 rows"), (f"session {session.id}", "1 rows")]

@@ -10,8 +10,9 @@ from bot.ratelimit import RateLimiter
 from bot.store import BotStore
 from bot.study.bank import QuestionBank
 from bot.study.checking import Checking
-from bot.study.contests import Contests
+from bot.study.contests import ContestAdmin, Contests
 from bot.study.daily import DailyQuestions, Schedules
+from bot.study.exports import Exports
 from bot.study.practice import Practice
 from bot.study.quizzes import Quizzes
 from bot.study.results import Results
@@ -31,6 +32,8 @@ class StudyServices:
     schedules: Schedules
     daily: DailyQuestions
     contests: Contests
+    contest_admin: ContestAdmin
+    exports: Exports
     saved: SavedPassages
     quizzes: Quizzes
     solver: Solver
@@ -51,5 +54,7 @@ def build_study_services(engine: Engine, store: BotStore, settings: Settings,
     schedules = Schedules(store)
     return StudyServices(bank=bank, results=results, practice=practice, sessions=sessions, schedules=schedules,
                          daily=DailyQuestions(schedules, sessions, quizzes), contests=contests,
+                         contest_admin=ContestAdmin(contests, quizzes),
+                         exports=Exports(sessions, contests, store, settings.zone),
                          saved=SavedPassages(store, engine), quizzes=quizzes, solver=bank.solver,
                          checking=Checking(bank.solver, limiter or RateLimiter()))

@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 from bot.render_text import display_time
 from bot.store import UserRow
-from bot.study import daily, sessions
+from bot.study import contests, daily, sessions
 from bot.study.bank import ImportReport, StoredQuestion
-from bot.study.contests import Contest, Rank
+from bot.study.commands import Usage
+from bot.study.contests import Contest, NoContest, Rank
 from bot.study.daily import Current, Schedule, Stopped
 from bot.study.practice import Mastery
 from bot.study.quizzes import Missing
@@ -200,6 +201,35 @@ def contest_html(contest: Contest, bot_username: str, lang: str, zone: ZoneInfo)
     link = f"https://t.me/{bot_username}?start=contest{contest.id}"
     return th("tg.contest.created", lang, id=contest.id, title=esc(contest.title), count=len(contest.questions),
               deadline=esc(display_time(contest.deadline, zone)), per_question=seconds, link=esc(link))
+
+
+#: What a refused contest command is told.
+CONTEST_REFUSALS = {contests.Refusal.NOT_ADMIN: "tg.contest.usage_member",
+                    contests.Refusal.NO_QUESTIONS: "tg.quiz.no_questions"}
+
+
+def contest_list_html(listed: Sequence[Contest], lang: str, moment: float) -> str:
+    """``/contest list``: the latest contests, open or closed at ``moment``."""
+    lines = [th("tg.contest.list_line", lang, id=c.id, title=esc(c.title), count=len(c.questions),
+                state=th("tg.contest.open" if c.accepting(moment) else "tg.contest.closed_state", lang))
+             for c in listed]
+    return "\n".join(lines) or th("tg.contest.none", lang)
+
+
+def contest_admin_html(outcome: contests.Refusal | Usage | Missing | Contest | list[Contest] | NoContest, lang: str,
+                       bot_username: str, zone: ZoneInfo, moment: float) -> str:
+    """An admin's contest command: the contest opened (with its link), the list, or why not."""
+    if isinstance(outcome, contests.Refusal):
+        return th(CONTEST_REFUSALS[outcome], lang)
+    if isinstance(outcome, Usage):
+        return th("tg.contest.usage", lang)
+    if isinstance(outcome, Missing):
+        return missing_html(outcome, lang)
+    if isinstance(outcome, NoContest):
+        return th("tg.contest.not_found", lang, id=outcome.contest_id)
+    if isinstance(outcome, Contest):
+        return contest_html(outcome, bot_username, lang, zone)
+    return contest_list_html(outcome, lang, moment)
 
 
 def ranking_html(contest: Contest, ranks: Sequence[Rank], lang: str) -> list[str]:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler, MessageHandler, PollAnswerHandler, filters
 
-from bot.audit import Action
 from bot.i18n import t
-from bot.study.exports import Format, table
+from bot.study.commands import Usage, parse_export
+from bot.study.exports import Export
 from bot.study.quizzes import Missing, Refusal
 from bot.study.sessions import Finished, Session, Step
 from bot.telegram import quizzing
@@ -20,8 +20,6 @@ from bot.telegram.callbacks import Callback, Kind, encode
 from bot.telegram.render import esc, outline_messages, th
 from bot.telegram.study_render import session_opened_html, step_messages, summary_html
 from bot.telegram.turn import Turn, for_admins, for_members
-
-TIMESTAMPS = ("answered_at", "present_at")
 
 
 def reading_keyboard(session_id: int, position: int, lang: str, *, finished: bool) -> InlineKeyboardMarkup:
@@ -137,29 +135,11 @@ async def press_read(turn: Turn, callback: Callback, query: CallbackQuery) -> No
 @for_admins
 async def cmd_export(turn: Turn) -> None:
     """/export [session ID | contest ID]: a session's attendance and results (or a contest's), as CSV and XLSX."""
-    study, args = turn.svc.study, [a.lower() for a in turn.args]
-    kind = args[0] if args and args[0] in ("session", "contest") else "session"
-    number = next((int(a) for a in args if a.isdigit()), None)
-    if kind == "session" and number is None and turn.caller.is_group:
-        latest = await turn.svc.workers.db(study.sessions.latest, turn.caller.chat_id)
-        number = latest.id if latest is not None else None
-    if number is None:
-        await turn.say("tg.export.usage")
-        return
-    if kind == "contest":
-        headers, rows_out = await turn.svc.workers.db(study.contests.records, number)
+    export = await turn.svc.workers.db(turn.svc.study.exports.export, turn.caller, parse_export(turn.args))
+    if isinstance(export, Export):
+        await turn.send_files(export.files)
     else:
-        headers, rows_out = await turn.svc.workers.db(study.sessions.records, number)
-    if not headers:
-        await turn.say("tg.export.none")
-        return
-    zone = turn.svc.settings.zone
-    for fmt in (Format.CSV, Format.XLSX):
-        data = table(headers, rows_out, fmt, title=f"{kind}-{number}", zone=zone, timestamps=TIMESTAMPS)
-        await turn.context.bot.send_document(turn.caller.chat_id, InputFile(data, filename=f"{kind}-{number}.{fmt}"),
-                                             message_thread_id=turn.caller.thread_id)
-    await turn.svc.workers.db(turn.svc.store.audit, turn.caller.user_id, Action.EXPORT, f"{kind} {number}",
-                              f"{len(rows_out)} rows")
+        await turn.say("tg.export.usage" if isinstance(export, Usage) else "tg.export.none")
 
 
 PRESSES = {Kind.ATTEND: press_attend, Kind.READ: press_read}
