@@ -43,7 +43,7 @@ from bot.study.quizzes import Missing, Refusal
 from bot.study.results import Run, RunKind, best_streak
 from bot.study.saved import Saving
 from bot.study.services import StudyServices, build_study_services
-from bot.study.sessions import Finished, HostChanged, Step, UnknownUser, reading_steps
+from bot.study.sessions import Finished, HostChanged, Opened, Step, UnknownUser, reading_steps
 from bot.study.sessions import Refusal as SessionRefusal
 from documents.model import Section
 from index.engine import Engine
@@ -335,3 +335,20 @@ def test_exports_of_a_session_or_a_contest(study: StudyServices) -> None:
     assert isinstance(empty, Export) and empty.rows == 0
     assert [(e.target, e.detail) for e in study.bank.store.audit_log()] == [
         ("contest 999", "0 rows"), (f"session {session.id}", "1 rows")]
+
+
+def test_a_session_opens_with_its_outline_and_is_led_by_its_host(study: StudyServices) -> None:
+    sessions, admin = study.sessions, caller(study, ADMIN, GROUP)
+    assert sessions.start(caller(study, LAN, GROUP), "57") is SessionRefusal.NOT_HOST
+    assert sessions.start(admin, "999") is SessionRefusal.NOT_FOUND
+    opened = sessions.start(admin, "57")
+    assert isinstance(opened, Opened) and opened.document.number == "57-NQ/TW" and opened.sections
+    assert opened.sections == study.quizzes.engine.outline(opened.document.id)
+    assert sessions.lead(admin, opened.session.id) == opened.session
+    assert sessions.lead(caller(study, LAN, GROUP), opened.session.id) is SessionRefusal.NOT_HOST
+    assert sessions.lead(admin, 999) is SessionRefusal.CLOSED
+    run = study.quizzes.session_quiz(admin, opened.session)
+    assert isinstance(run, Run) and run.session_id == opened.session.id and run.documents == (opened.document.id,)
+    assert study.quizzes.session_quiz(admin, opened.session) is Refusal.ALREADY_RUNNING
+    sessions.close(admin, opened.session.id)
+    assert sessions.lead(admin, opened.session.id) is SessionRefusal.CLOSED

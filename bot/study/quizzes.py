@@ -22,7 +22,7 @@ from bot.study.commands import MAX_QUESTIONS
 from bot.study.contests import Contests
 from bot.study.practice import Practice
 from bot.study.results import Answer, Results, Round, Run, RunKind, RunStatus, ScoreLine
-from bot.study.sessions import Sessions
+from bot.study.sessions import Session, Sessions
 from index.database import now
 from index.engine import Engine
 from index.rows import DocumentRow
@@ -151,6 +151,11 @@ class Quizzes:
         log.info("quiz run %d (%s) started in chat %d by user %d: %d questions", run.id, run.kind, run.chat_id,
                  run.started_by, run.planned)
         return run
+
+    def session_quiz(self, caller: Caller, session: Session) -> Run | Refusal | Missing:
+        """🎯 at the end of a guided reading: a group quiz on the session's document, counted in its summary."""
+        document = self.engine.document(session.document_id)
+        return self.start(caller, [document.number or ""] if document else [], None, session_id=session.id)
 
     def stop(self, caller: Caller) -> Run | Refusal:
         """``/stopquiz``: the quiz running in this chat (or the caller's practice or contest in private)."""

@@ -76,6 +76,15 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class Opened:
+    """A session just opened: its document and the document's outline, posted before the first section."""
+
+    session: Session
+    document: DocumentRow
+    sections: list[Section]
+
+
+@dataclass(frozen=True)
 class HostChanged:
     """Someone became a host of the group, or (``removed``) no longer is one."""
 
@@ -206,6 +215,22 @@ class Sessions:
                 (caller.chat_id, caller.thread_id, document.id, caller.user_id, caller.lang, now()))
             row = db.execute("SELECT * FROM study_sessions WHERE id = ?", (cursor.lastrowid,)).fetchone()
         return _session(row)
+
+    def start(self, caller: Caller, number: str) -> Opened | Refusal:
+        """``/study NUMBER``: open a session (see :meth:`open`) with what its opening shows."""
+        session = self.open(caller, number)
+        if isinstance(session, Refusal):
+            return session
+        document = self.engine.document(session.document_id)
+        assert document is not None
+        return Opened(session, document, self.engine.outline(document.id))
+
+    def lead(self, caller: Caller, session_id: int) -> Session | Refusal:
+        """The open session whose reading buttons the caller pressed, when they may lead it."""
+        session = self.get(session_id)
+        if session is None or not session.open:
+            return Refusal.CLOSED
+        return session if self.may_lead(caller, session) else Refusal.NOT_HOST
 
     def get(self, session_id: int) -> Session | None:
         row = self.store.row("SELECT * FROM study_sessions WHERE id = ?", (session_id,))

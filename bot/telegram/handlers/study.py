@@ -11,10 +11,11 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler, MessageHandler, PollAnswerHandler, filters
 
 from bot.i18n import t
-from bot.study.commands import Usage, parse_export
+from bot.study.commands import Usage, document_words, parse_export
 from bot.study.exports import Export
 from bot.study.quizzes import Missing, Refusal
-from bot.study.sessions import Finished, Session, Step
+from bot.study.sessions import Finished, Opened, Session, Step
+from bot.study.sessions import Refusal as SessionRefusal
 from bot.telegram import quizzing
 from bot.telegram.callbacks import Callback, Kind, encode
 from bot.telegram.render import esc, outline_messages, th
@@ -27,6 +28,19 @@ def reading_keyboard(session_id: int, position: int, lang: str, *, finished: boo
     first = InlineKeyboardButton(t(key, lang), callback_data=encode(Kind.READ, session_id, position, action))
     end = InlineKeyboardButton(t("tg.btn.end_study", lang), callback_data=encode(Kind.READ, session_id, position, "e"))
     return InlineKeyboardMarkup([[first, end]])
+
+
+def attend_keyboard(session_id: int, lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t("tg.btn.attend", lang),
+                                                       callback_data=encode(Kind.ATTEND, session_id))]])
+
+
+async def post_opening(turn: Turn, opened: Opened) -> None:
+    """The session's opening, with ✋ Có mặt, and the document's outline."""
+    user = turn.update.effective_user
+    await turn.send([session_opened_html(opened.document, user.first_name if user else "", turn.lang)],
+                    keyboard=attend_keyboard(opened.session.id, turn.lang))
+    await turn.send(outline_messages(opened.document, opened.sections, turn.lang))
 
 
 async def post_step(turn: Turn, session: Session, step: Step | Finished) -> None:
@@ -46,26 +60,18 @@ async def post_step(turn: Turn, session: Session, step: Step | Finished) -> None
 @for_members
 async def cmd_study(turn: Turn) -> None:
     """/study NUMBER (in a group, admins and hosts): guided reading with attendance, section by section."""
-    number = " ".join(turn.args).strip()
+    number = document_words(turn.args)
     if not number:
         await turn.say("tg.study.usage")
         return
-    sessions = turn.svc.study.sessions
-    opened = await turn.svc.workers.ask(sessions.open, turn.caller, number)
-    if isinstance(opened, str):
+    opened = await turn.svc.workers.ask(turn.svc.study.sessions.start, turn.caller, number)
+    if isinstance(opened, SessionRefusal):
         await turn.say(f"tg.study.{opened}", number=esc(number))
         return
-    document = await turn.svc.workers.ask(turn.svc.engine.document, opened.document_id)
-    assert document is not None
-    user = turn.update.effective_user
-    attend = InlineKeyboardMarkup([[InlineKeyboardButton(t("tg.btn.attend", turn.lang),
-                                                         callback_data=encode(Kind.ATTEND, opened.id))]])
-    await turn.send([session_opened_html(document, user.first_name if user else "", turn.lang)], keyboard=attend)
-    sections = await turn.svc.workers.ask(turn.svc.engine.outline, document.id)
-    await turn.send(outline_messages(document, sections, turn.lang))
-    step = await turn.svc.workers.ask(sessions.advance, turn.caller, opened.id, seen=0)
-    if not isinstance(step, str):
-        await post_step(turn, opened, step)
+    await post_opening(turn, opened)
+    step = await turn.svc.workers.ask(turn.svc.study.sessions.advance, turn.caller, opened.session.id, seen=0)
+    if not isinstance(step, SessionRefusal):
+        await post_step(turn, opened.session, step)
 
 
 async def _close(turn: Turn, session_id: int) -> None:
@@ -101,35 +107,44 @@ async def _drop_markup(query: CallbackQuery) -> None:
 
 async def press_read(turn: Turn, callback: Callback, query: CallbackQuery) -> None:
     """Tiếp ▶ / 🎯 quiz / ⏹ end under a section (the host's)."""
-    study, session_id, position, action = turn.svc.study, callback.int_arg(0), callback.int_arg(1), callback.arg(2)
-    session = await turn.svc.workers.db(study.sessions.get, session_id)
-    if session is None or not session.open:
+    session = await turn.svc.workers.db(turn.svc.study.sessions.lead, turn.caller, callback.int_arg(0))
+    if session is SessionRefusal.NOT_HOST:
+        await query.answer(t("tg.study.host_only", turn.lang), show_alert=True)
+    elif isinstance(session, SessionRefusal):
         await query.answer(t("tg.study.over", turn.lang))
         await _drop_markup(query)
-        return
-    if not await turn.svc.workers.db(study.sessions.may_lead, turn.caller, session):
-        await query.answer(t("tg.study.host_only", turn.lang), show_alert=True)
-        return
-    await query.answer()
-    if action == "n":
-        step = await turn.svc.workers.ask(study.sessions.advance, turn.caller, session_id, seen=position)
-        if isinstance(step, str):
-            return  # pressed twice: the section is out already
+    else:
+        await query.answer()
+        await READING[callback.arg(2)](turn, query, session, callback.int_arg(1))
+
+
+async def next_section(turn: Turn, query: CallbackQuery, session: Session, position: int) -> None:
+    """Tiếp ▶: the next section, unless this button was pressed already."""
+    step = await turn.svc.workers.ask(turn.svc.study.sessions.advance, turn.caller, session.id, seen=position)
+    if not isinstance(step, SessionRefusal):  # pressed twice: the section is out already
         await _drop_markup(query)
         await post_step(turn, session, step)
-    elif action == "q":
-        document = await turn.svc.workers.ask(turn.svc.engine.document, session.document_id)
-        run = await turn.svc.workers.ask(study.quizzes.start, turn.caller, [document.number or ""] if document
-                                         else [], None, session_id=session_id)
-        if isinstance(run, Missing | Refusal):
-            await turn.say(f"tg.quiz.{run.value}" if isinstance(run, Refusal) else "tg.quiz.no_questions")
-            return
-        await _drop_markup(query)
-        await turn.say("tg.quiz.started", count=run.planned, seconds=run.seconds or 0)
-        await quizzing.begin(turn.context.application, run)
-    else:
-        await _drop_markup(query)
-        await _close(turn, session_id)
+
+
+async def quiz_now(turn: Turn, query: CallbackQuery, session: Session, position: int) -> None:
+    """🎯: a group quiz on the document just read."""
+    run = await turn.svc.workers.ask(turn.svc.study.quizzes.session_quiz, turn.caller, session)
+    if isinstance(run, Missing | Refusal):
+        await turn.say(f"tg.quiz.{run.value}" if isinstance(run, Refusal) else "tg.quiz.no_questions")
+        return
+    await _drop_markup(query)
+    await turn.say("tg.quiz.started", count=run.planned, seconds=run.seconds or 0)
+    await quizzing.begin(turn.context.application, run)
+
+
+async def end_reading(turn: Turn, query: CallbackQuery, session: Session, position: int) -> None:
+    """⏹: the session ends and its summary is posted."""
+    await _drop_markup(query)
+    await _close(turn, session.id)
+
+
+#: The reading buttons' actions: "n" next, "q" quiz, "e" end.
+READING = {"n": next_section, "q": quiz_now, "e": end_reading}
 
 
 @for_admins
