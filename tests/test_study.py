@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from bot.access import Caller, resolve_caller
 from bot.audit import Action
+from bot.i18n import t
 from bot.store import SCHEMA, BotStore
 from bot.study.commands import (
     ContestResults,
@@ -39,12 +40,13 @@ from bot.study.contests import Refusal as ContestRefusal
 from bot.study.daily import Current, Schedule, Schedules, Stopped, parse_time
 from bot.study.daily import Refusal as DailyRefusal
 from bot.study.exports import Export, Format, NoRecords, table
-from bot.study.quizzes import Missing, Refusal
+from bot.study.quizzes import Done, Missing, Refusal
 from bot.study.results import Run, RunKind, best_streak
 from bot.study.saved import Saving
 from bot.study.services import StudyServices, build_study_services
 from bot.study.sessions import Finished, HostChanged, Opened, Step, UnknownUser, reading_steps
 from bot.study.sessions import Refusal as SessionRefusal
+from bot.telegram.study_render import answer_toast
 from documents.model import Section
 from index.engine import Engine
 from tests.test_bot_audit import VERSION_1
@@ -352,3 +354,28 @@ def test_a_session_opens_with_its_outline_and_is_led_by_its_host(study: StudySer
     assert study.quizzes.session_quiz(admin, opened.session) is Refusal.ALREADY_RUNNING
     sessions.close(admin, opened.session.id)
     assert sessions.lead(admin, opened.session.id) is SessionRefusal.CLOSED
+
+
+def test_a_poll_vote_counts_as_an_answer_in_the_polls_chat(study: StudyServices) -> None:
+    quizzes = study.quizzes
+    run = quizzes.start(caller(study, ADMIN, GROUP), ["57"], 2, rng=random.Random(3))
+    assert isinstance(run, Run)
+    ask = quizzes.next(run.id)
+    assert not isinstance(ask, Done)
+    opened = quizzes.open_round(ask, chat_id=GROUP)
+    right, wrong = ask.question.correct, (ask.question.correct + 1) % len(ask.question.options)
+    lan = quizzes.vote(Person(LAN, "Lan", "lan_dv", "en"), opened, right)
+    assert lan is not None and lan.first and lan.correct and lan.run.id == run.id
+    assert study.bank.store.user(LAN).username == "lan_dv"  # type: ignore[union-attr]
+    again = quizzes.vote(Person(LAN, "Lan"), opened, wrong)
+    assert again is not None and not again.first
+    minh = quizzes.vote(Person(MINH, "Minh"), opened, wrong)
+    assert minh is not None and not minh.correct
+    assert quizzes.vote(Person(MINH, "Minh"), opened, 99) is None  # no such option
+    assert answer_toast(None, "vi") == t("tg.quiz.closed", "vi")
+    assert answer_toast(again, "vi") == t("tg.quiz.already", "vi")
+    assert answer_toast(lan, "vi") == t("tg.quiz.toast_right", "vi")
+    option = f"{'ABCDEFGHIJKL'[right]}. {ask.question.options[right]}"[:150]
+    assert answer_toast(minh, "en") == t("tg.quiz.toast_wrong", "en", answer=option)
+    quizzes.close_round(opened.id)
+    assert quizzes.vote(Person(HOST, "Host"), opened, right) is None  # the round is closed

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.access import Caller
+from bot.access import Caller, resolve_caller
 from bot.study.bank import QuestionBank, StoredQuestion
-from bot.study.commands import MAX_QUESTIONS
+from bot.study.commands import MAX_QUESTIONS, Person
 from bot.study.contests import Contests
 from bot.study.practice import Practice
 from bot.study.results import Answer, Results, Round, Run, RunKind, RunStatus, ScoreLine
@@ -222,6 +222,18 @@ class Quizzes:
         if first and run.kind is RunKind.PRACTICE:
             self.practice.record(caller.user_id, question.id, correct)
         return Answered(run, found, question, choice, correct, first)
+
+    def vote(self, voter: Person, found: Round, choice: int) -> Answered | None:
+        """A poll vote, counted as an answer the voter gave in the poll's chat (and its run's forum topic):
+        Telegram's votes carry no chat."""
+        store = self.results.store
+        chat, run = store.chat(found.chat_id), self.results.run(found.run_id)
+        caller = resolve_caller(
+            store, user_id=voter.id, first_name=voter.first_name, username=voter.username, chat_id=found.chat_id,
+            chat_kind=(chat.kind if chat is not None else "private") or "private",
+            chat_title=chat.title if chat else "", thread_id=run.thread_id if run else None,
+            language_code=voter.language_code)
+        return self.answer(caller, found.id, choice)
 
     def close_round(self, round_id: int) -> Closed | None:
         """Close a round (its time is up, or it was answered in private); None when it was closed already."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
+from bot.i18n import t
 from bot.render_text import display_time
 from bot.store import UserRow
 from bot.study import contests, daily, sessions
@@ -17,7 +18,7 @@ from bot.study.commands import Usage
 from bot.study.contests import Contest, NoContest, Rank
 from bot.study.daily import Current, Schedule, Stopped
 from bot.study.practice import Mastery
-from bot.study.quizzes import Missing
+from bot.study.quizzes import Answered, Missing
 from bot.study.results import DocumentScore, MemberScore, ScoreLine
 from bot.study.saved import SavedPassage
 from bot.study.sessions import HostChanged, Step, Summary, UnknownUser
@@ -73,6 +74,21 @@ def feedback_html(question: StoredQuestion, document: DocumentRow | None, choice
     if question.evidence is not None:
         lines.append(evidence_html(question.evidence, document))
     return "\n".join(lines)
+
+
+def answer_toast(outcome: Answered | None, lang: str) -> str:
+    """What the presser of an answer button is told (plain text: a callback answer)."""
+    if outcome is None:
+        return t("tg.quiz.closed", lang)
+    if not outcome.first:
+        return t("tg.quiz.already", lang)
+    if outcome.run.kind == "contest":
+        return t("tg.quiz.recorded", lang)
+    if outcome.correct:
+        return t("tg.quiz.toast_right", lang)
+    question = outcome.question
+    answer = f"{LETTERS[question.correct]}. {question.options[question.correct]}"
+    return t("tg.quiz.toast_wrong", lang, answer=answer[:150])
 
 
 def _seconds(value: float) -> str:

@@ -5,21 +5,21 @@ from __future__ import annotations
 
 import asyncio
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
-from bot.access import Caller, resolve_caller
 from bot.i18n import t
 from bot.study.commands import Person, parse_arguments, parse_daily, parse_host
 from bot.study.daily import Schedule, Stopped
 from bot.study.quizzes import Missing, Refusal
+from bot.study.results import Round
 from bot.study.saved import PAGE, Saving
 from bot.telegram import quizzing
 from bot.telegram.callbacks import Callback, Kind, encode
 from bot.telegram.render import esc
 from bot.telegram.sending import edit_html
 from bot.telegram.services import Services, services
-from bot.telegram.study_render import daily_html, host_html, progress_html, saved_html, scores_html
+from bot.telegram.study_render import answer_toast, daily_html, host_html, progress_html, saved_html, scores_html
 from bot.telegram.turn import Turn, for_members
 
 #: A vote for a poll not known yet is looked up again this often, for up to 2 seconds.
@@ -62,14 +62,15 @@ async def cmd_stopquiz(turn: Turn) -> None:
         await quizzing.stop(turn.context.application, outcome)
 
 
-async def caller_in_chat(svc: Services, user: User, chat_id: int, thread_id: int | None) -> Caller:
-    """The member behind a poll vote, as if they had written in the poll's chat (votes carry no chat)."""
-    chat = await svc.workers.db(svc.store.chat, chat_id)
-    kind = chat.kind if chat is not None else "private"
-    return await svc.workers.db(
-        resolve_caller, svc.store, user_id=user.id, first_name=user.first_name or "", username=user.username,
-        chat_id=chat_id, chat_kind=kind or "private", chat_title=chat.title if chat else "", thread_id=thread_id,
-        language_code=user.language_code)
+async def voted_round(svc: Services, poll_id: str) -> Round | None:
+    """The round a poll asks; a vote can arrive before sendPoll's answer (and the poll's id) reached us."""
+    found = await svc.workers.db(svc.study.results.round_by_poll, poll_id)
+    for _ in range(VOTE_WAIT_STEPS):
+        if found is not None:
+            break
+        await asyncio.sleep(VOTE_WAIT_STEP)
+        found = await svc.workers.db(svc.study.results.round_by_poll, poll_id)
+    return found
 
 
 async def on_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -77,38 +78,20 @@ async def on_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     vote, svc = update.poll_answer, services(context)
     if vote is None or vote.user is None or vote.user.is_bot or not vote.option_ids:
         return
-    found = await svc.workers.db(svc.study.results.round_by_poll, vote.poll_id)
-    for _ in range(VOTE_WAIT_STEPS):  # a vote can arrive before sendPoll's answer (and the poll's id) reached us
-        if found is not None:
-            break
-        await asyncio.sleep(VOTE_WAIT_STEP)
-        found = await svc.workers.db(svc.study.results.round_by_poll, vote.poll_id)
-    if found is None:
-        return
-    run = await svc.workers.db(svc.study.results.run, found.run_id)
-    caller = await caller_in_chat(svc, vote.user, found.chat_id, run.thread_id if run else None)
-    outcome = await svc.workers.db(svc.study.quizzes.answer, caller, found.id, vote.option_ids[0])
+    found = await voted_round(svc, vote.poll_id)
+    voter = Person(vote.user.id, vote.user.first_name or "", vote.user.username, vote.user.language_code)
+    outcome = await svc.workers.db(svc.study.quizzes.vote, voter, found, vote.option_ids[0]) if found else None
     if outcome is not None:
         await quizzing.answered(context.application, outcome)
 
 
 async def press_answer(turn: Turn, callback: Callback, query: CallbackQuery) -> None:
     """A/B/C… under a question too long for a poll: scored like a vote; the presser sees right or wrong."""
-    study = turn.svc.study
-    outcome = await turn.svc.workers.db(study.quizzes.answer, turn.caller, callback.int_arg(0), callback.int_arg(1))
-    if outcome is None:
-        await query.answer(t("tg.quiz.closed", turn.lang))
-        return
-    if not outcome.first:
-        await query.answer(t("tg.quiz.already", turn.lang))
-        return
-    if outcome.run.kind == "contest":
-        await query.answer(t("tg.quiz.recorded", turn.lang))
-    else:
-        answer = f"{'ABCDEFGHIJKL'[outcome.question.correct]}. {outcome.question.options[outcome.question.correct]}"
-        await query.answer(t("tg.quiz.toast_right", turn.lang) if outcome.correct
-                           else t("tg.quiz.toast_wrong", turn.lang, answer=answer[:150]))
-    await quizzing.answered(turn.context.application, outcome)
+    outcome = await turn.svc.workers.db(turn.svc.study.quizzes.answer, turn.caller, callback.int_arg(0),
+                                        callback.int_arg(1))
+    await query.answer(answer_toast(outcome, turn.lang))
+    if outcome is not None and outcome.first:
+        await quizzing.answered(turn.context.application, outcome)
 
 
 @for_members
