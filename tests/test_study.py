@@ -20,6 +20,7 @@ from bot.access import Caller, resolve_caller
 from bot.audit import Action
 from bot.i18n import t
 from bot.store import SCHEMA, BotStore
+from bot.study.bank import ImportReport, Status
 from bot.study.commands import (
     ContestResults,
     DailyOff,
@@ -31,6 +32,7 @@ from bot.study.commands import (
     ListContests,
     NewContest,
     Person,
+    QuestionsRequest,
     Records,
     Usage,
     parse_arguments,
@@ -42,6 +44,8 @@ from bot.study.daily import Refusal as DailyRefusal
 from bot.study.exports import Export, Format, NoRecords, table
 from bot.study.quizzes import Done, Missing, Refusal
 from bot.study.results import Run, RunKind, best_streak
+from bot.study.review import Listing, Preview, Unreadable
+from bot.study.review import Refusal as ReviewRefusal
 from bot.study.saved import Saving
 from bot.study.services import StudyServices, build_study_services
 from bot.study.sessions import Finished, HostChanged, Opened, Step, UnknownUser, reading_steps
@@ -50,6 +54,7 @@ from bot.telegram.study_render import answer_toast
 from documents.model import Section
 from index.engine import Engine
 from tests.test_bot_audit import VERSION_1
+from tests.test_quiz import BANK as QUIZ_BANK
 
 ADMIN, HOST, LAN, MINH = 1, 2, 3, 4
 NAMES = {ADMIN: "Admin", HOST: "Host", LAN: "Lan", MINH: "Minh"}
@@ -379,3 +384,37 @@ def test_a_poll_vote_counts_as_an_answer_in_the_polls_chat(study: StudyServices)
     assert answer_toast(minh, "en") == t("tg.quiz.toast_wrong", "en", answer=option)
     quizzes.close_round(opened.id)
     assert quizzes.vote(Person(HOST, "Host"), opened, right) is None  # the round is closed
+
+
+def test_admins_import_and_review_the_bank(study: StudyServices, tmp_path: Path) -> None:
+    review, store = study.review, study.bank.store
+    admin, lan = caller(study, ADMIN), caller(study, LAN)
+    limit = review.limit_mb * 1024 * 1024
+    assert review.refusal(lan, 10) is ReviewRefusal.NOT_ADMIN
+    assert review.refusal(admin, limit + 1) is ReviewRefusal.TOO_LARGE
+    assert review.refusal(admin, limit) is None and review.refusal(admin, None) is None
+    (tmp_path / "bank.pdf").write_bytes(b"%PDF-1.4")
+    assert review.import_file(admin, tmp_path / "bank.pdf", "bank.pdf") == Unreadable("unsupported")
+    report = review.import_file(admin, QUIZ_BANK, "ôn tập.txt")
+    assert isinstance(report, ImportReport) and (report.read, report.backed) == (6, 4)
+    to_review = review.listing(QuestionsRequest(review=True), limit=30)
+    assert isinstance(to_review, Listing) and to_review.total == 2
+    assert {q.status for q in to_review.questions} == {Status.UNSUPPORTED, Status.DISAGREES}
+    assert review.listing(QuestionsRequest(number="999-NQ/TW"), limit=30) == Missing(["999-NQ/TW"])
+    everything = review.listing(QuestionsRequest(), limit=3)
+    assert isinstance(everything, Listing) and everything.total == 6 and len(everything.questions) == 3
+    unbacked = review.preview(to_review.questions[0].id)
+    assert unbacked is not None and not unbacked.switchable and unbacked.document is None
+    backed = next(q for q in everything.questions if q.status is Status.OK)
+    shown = review.preview(backed.id)
+    assert shown is not None and shown.switchable and shown.verified and shown.document is not None
+    assert review.preview(99999) is None
+    assert review.set_enabled(admin, [backed.id, 99999], False) == [backed.id]
+    assert review.set_enabled(admin, [99999], False) == []  # no such question: not audited
+    assert review.set_enabled(admin, [to_review.questions[0].id], True) == []  # an unbacked one stays off
+    assert review.switch(lan, backed.id, True) is ReviewRefusal.NOT_ADMIN
+    switched = review.switch(admin, backed.id, True)
+    assert isinstance(switched, Preview) and switched.question.enabled
+    assert [(e.action, e.target, e.detail) for e in store.audit_log()][::-1] == [
+        (Action.QUIZ_IMPORT, "ôn tập.txt", "4/6"), (Action.QUIZ_DISABLE, f"#{backed.id}", ""),
+        (Action.QUIZ_ENABLE, f"#{backed.id}", "")]

@@ -16,6 +16,7 @@ from bot.study.exports import Exports
 from bot.study.practice import Practice
 from bot.study.quizzes import Quizzes
 from bot.study.results import Results
+from bot.study.review import BankReview
 from bot.study.saved import SavedPassages
 from bot.study.sessions import Sessions
 from config.settings import Settings
@@ -26,6 +27,7 @@ from index.quiz.solve import Solver
 @dataclass
 class StudyServices:
     bank: QuestionBank
+    review: BankReview
     results: Results
     practice: Practice
     sessions: Sessions
@@ -52,9 +54,9 @@ def build_study_services(engine: Engine, store: BotStore, settings: Settings,
     quizzes = Quizzes(engine, bank, results, practice, sessions, contests, seconds=settings.quiz_seconds,
                       count=settings.quiz_questions)
     schedules = Schedules(store)
-    return StudyServices(bank=bank, results=results, practice=practice, sessions=sessions, schedules=schedules,
-                         daily=DailyQuestions(schedules, sessions, quizzes), contests=contests,
-                         contest_admin=ContestAdmin(contests, quizzes),
-                         exports=Exports(sessions, contests, store, settings.zone),
-                         saved=SavedPassages(store, engine), quizzes=quizzes, solver=bank.solver,
-                         checking=Checking(bank.solver, limiter or RateLimiter()))
+    return StudyServices(
+        bank=bank, review=BankReview(bank, settings), results=results, practice=practice, sessions=sessions,
+        schedules=schedules, daily=DailyQuestions(schedules, sessions, quizzes), contests=contests,
+        contest_admin=ContestAdmin(contests, quizzes), exports=Exports(sessions, contests, store, settings.zone),
+        saved=SavedPassages(store, engine), quizzes=quizzes, solver=bank.solver,
+        checking=Checking(bank.solver, limiter or RateLimiter()))

@@ -20,6 +20,7 @@ from bot.study.daily import Current, Schedule, Stopped
 from bot.study.practice import Mastery
 from bot.study.quizzes import Answered, Missing
 from bot.study.results import DocumentScore, MemberScore, ScoreLine
+from bot.study.review import Unreadable
 from bot.study.saved import SavedPassage
 from bot.study.sessions import HostChanged, Step, Summary, UnknownUser
 from bot.telegram.render import blockquote, highlighted, label_html, th
@@ -271,6 +272,13 @@ def import_report_html(report: ImportReport, lang: str) -> list[str]:
     if report.unsupported or report.disagrees:
         lines.append(th("tg.bank.review_hint", lang))
     return split_html("\n".join(lines))
+
+
+def bank_import_html(outcome: ImportReport | Unreadable, lang: str, limit_mb: int) -> list[str]:
+    """A bank file read: the report, or why the file could not be read."""
+    if isinstance(outcome, Unreadable):
+        return [th(f"error.{outcome.code}", lang, limit=limit_mb)]
+    return import_report_html(outcome, lang)
 
 
 def question_list_html(questions: Sequence[StoredQuestion], total: int, names: dict[int | None, str],
