@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from bot.access import Caller
 from bot.audit import Action
@@ -220,6 +220,11 @@ class Contests:
 
 
 
+#: An admin's contest command, and what it comes to (:class:`Missing`: documents named that the library lacks).
+AdminRequest = NewContest | ListContests | ContestResults | Usage
+AdminOutcome: TypeAlias = "Refusal | Usage | Missing | Contest | list[Contest] | NoContest | Ranking"
+
+
 class ContestAdmin:
     """What admins do with contests from a chat: open one on documents they name, list them, close one, see a
     ranking with its export. Opening and closing are audited."""
@@ -228,8 +233,8 @@ class ContestAdmin:
         self.contests = contests
         self.quizzes = quizzes
 
-    def command(self, caller: Caller, request: NewContest | ListContests | ContestResults | Usage) -> (
-            Refusal | Usage | Missing | Contest | list[Contest] | NoContest | Ranking):
+    def command(self, caller: Caller, request: AdminRequest) -> AdminOutcome:
+        """An admin's ``/contest new | list | results | close`` (members get NOT_ADMIN)."""
         if not caller.is_admin:
             return Refusal.NOT_ADMIN
         if isinstance(request, NewContest):

@@ -99,6 +99,10 @@ class UnknownUser:
     who: str
 
 
+#: What ``/host`` comes to: the group's hosts, a change, nobody by that name, or a refusal.
+Hosting = Refusal | list[UserRow] | HostChanged | UnknownUser
+
+
 @dataclass(frozen=True)
 class Finished:
     """Every section has been posted: the session offers a quiz on the document."""
@@ -171,8 +175,7 @@ class Sessions:
                                                      (chat_id,))]
         return [u for u in (self.store.user(i) for i in ids) if u is not None]
 
-    def hosting(self, caller: Caller, request: HostList | HostChange) -> (
-            Refusal | list[UserRow] | HostChanged | UnknownUser):
+    def hosting(self, caller: Caller, request: HostList | HostChange) -> Hosting:
         """``/host``: in a group, admins list its hosts, or make someone one (or no longer one), audited."""
         if not caller.is_group:
             return Refusal.NOT_GROUP

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import t
 from bot.render_text import display_time
-from bot.store import UserRow
 from bot.study import contests, daily, sessions
 from bot.study.bank import ImportReport, StoredQuestion
 from bot.study.commands import Usage
@@ -22,7 +21,7 @@ from bot.study.quizzes import Answered, Missing
 from bot.study.results import DocumentScore, MemberScore, ScoreLine
 from bot.study.review import Unreadable
 from bot.study.saved import SavedPassage
-from bot.study.sessions import HostChanged, Step, Summary, UnknownUser
+from bot.study.sessions import HostChanged, Hosting, Step, Summary, UnknownUser
 from bot.telegram.render import blockquote, highlighted, label_html, th
 from bot.telegram.split import MESSAGE_LIMIT, esc, join_blocks, split_html
 from index.quiz.model import LETTERS, MAX_POLL_QUESTION, Evidence
@@ -186,7 +185,7 @@ HOST_REFUSALS = {sessions.Refusal.NOT_GROUP: "tg.group.run_in_group", sessions.R
 DAILY_REFUSALS = {daily.Refusal.NOT_GROUP: "tg.group.run_in_group", daily.Refusal.NOT_HOST: "tg.quiz.not_host"}
 
 
-def host_html(outcome: sessions.Refusal | list[UserRow] | HostChanged | UnknownUser, lang: str) -> str:
+def host_html(outcome: Hosting, lang: str) -> str:
     """``/host``: the group's hosts, who became (or stopped being) one, or why not."""
     if isinstance(outcome, sessions.Refusal):
         return th(HOST_REFUSALS[outcome], lang)

@@ -18,9 +18,10 @@ from bot.study.sessions import Finished, Opened, Session, Step
 from bot.study.sessions import Refusal as SessionRefusal
 from bot.telegram import quizzing
 from bot.telegram.callbacks import Callback, Kind, encode
+from bot.telegram.handlers import banks, contests, quiz
 from bot.telegram.render import esc, outline_messages, th
 from bot.telegram.study_render import session_opened_html, step_messages, summary_html
-from bot.telegram.turn import Turn, for_admins, for_members
+from bot.telegram.turn import PtbHandler, Turn, for_admins, for_members
 
 
 def reading_keyboard(session_id: int, position: int, lang: str, *, finished: bool) -> InlineKeyboardMarkup:
@@ -160,19 +161,20 @@ async def cmd_export(turn: Turn) -> None:
 PRESSES = {Kind.ATTEND: press_attend, Kind.READ: press_read}
 
 
+#: The study commands and their handlers (each handler's docstring says what the user gets).
+COMMANDS: tuple[tuple[str, PtbHandler], ...] = (
+    ("quiz", quiz.cmd_quiz), ("stopquiz", quiz.cmd_stopquiz), ("scores", quiz.cmd_scores),
+    ("progress", quiz.cmd_progress), ("saved", quiz.cmd_saved), ("daily", quiz.cmd_daily), ("host", quiz.cmd_host),
+    ("study", cmd_study), ("endstudy", cmd_endstudy), ("export", cmd_export), ("contest", contests.cmd_contest),
+    ("questions", banks.cmd_questions), ("question", banks.cmd_question), ("qenable", banks.cmd_qenable),
+    ("qdisable", banks.cmd_qdisable),
+)
+
+
 def register_study_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Study commands, poll votes and bank files (before the upload handler: a bank is not a library document)."""
-    from bot.telegram.handlers import banks, contests, quiz
-
     new = filters.UpdateType.MESSAGE
-    commands = {
-        "quiz": quiz.cmd_quiz, "stopquiz": quiz.cmd_stopquiz, "scores": quiz.cmd_scores,
-        "progress": quiz.cmd_progress, "saved": quiz.cmd_saved, "daily": quiz.cmd_daily, "host": quiz.cmd_host,
-        "study": cmd_study, "endstudy": cmd_endstudy, "export": cmd_export, "contest": contests.cmd_contest,
-        "questions": banks.cmd_questions, "question": banks.cmd_question, "qenable": banks.cmd_qenable,
-        "qdisable": banks.cmd_qdisable,
-    }
-    for name, callback in commands.items():
+    for name, callback in COMMANDS:
         application.add_handler(CommandHandler(name, callback, filters=new))
     application.add_handler(PollAnswerHandler(quiz.on_poll_answer))
     application.add_handler(MessageHandler(new & filters.ChatType.PRIVATE & banks.BANK_FILES, banks.on_bank_file))
