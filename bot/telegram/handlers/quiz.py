@@ -16,10 +16,17 @@ from bot.study.results import Round
 from bot.study.saved import PAGE, Saving
 from bot.telegram import quizzing
 from bot.telegram.callbacks import Callback, Kind, encode
-from bot.telegram.render import esc
 from bot.telegram.sending import edit_html
 from bot.telegram.services import Services, services
-from bot.telegram.study_render import answer_toast, daily_html, host_html, progress_html, saved_html, scores_html
+from bot.telegram.study_render import (
+    answer_toast,
+    daily_html,
+    host_html,
+    missing_html,
+    progress_html,
+    saved_html,
+    scores_html,
+)
 from bot.telegram.turn import Turn, for_members
 
 #: A vote for a poll not known yet is looked up again this often, for up to 2 seconds.
@@ -41,7 +48,7 @@ async def cmd_quiz(turn: Turn) -> None:
     numbers, count = parse_arguments(turn.args, turn.svc.settings.quiz_questions)
     outcome = await turn.svc.workers.ask(study.quizzes.start, turn.caller, numbers, count)
     if isinstance(outcome, Missing):
-        await turn.say("docs.not_found", number=esc(", ".join(outcome.numbers)))
+        await turn.reply(missing_html(outcome, turn.lang))
     elif isinstance(outcome, Refusal):
         await turn.say(f"tg.quiz.{outcome.value}")
     else:
