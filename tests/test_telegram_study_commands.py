@@ -111,6 +111,19 @@ def test_host_daily_and_export_in_a_group(studybot: BotHarness) -> None:
     assert fake.rejected == []
 
 
+def open_session(bot: BotHarness, group: dict[str, Any], number: str) -> tuple[Message, str, str]:
+    """``/study NUMBER`` by the admin: the first section's message, the session id and the position."""
+    before = bot.last_id(group["id"])
+    bot.fake.send_text(bot.admin, f"/study {number}", chat=group)
+    step = bot.wait_new(group["id"], before, until=lambda new: has_button(new[-1], "rd:"))[-1]
+    session_id, position, _ = button(step, "rd:").split(":")[1:]
+    return step, session_id, position
+
+
+def without_buttons(bot: BotHarness, chat_id: int, message: Message) -> bool:
+    return not buttons(next(m for m in bot.messages(chat_id) if m["message_id"] == message["message_id"]))
+
+
 def test_study_refusals_and_the_quiz_and_end_buttons(studybot: BotHarness) -> None:
     bot, fake, admin = studybot, studybot.fake, studybot.admin
     lan = fake.user(7201, "Lan")
@@ -120,36 +133,43 @@ def test_study_refusals_and_the_quiz_and_end_buttons(studybot: BotHarness) -> No
     assert said(bot, lan, "/study 57", chat=group) == [vi("tg.study.not_host", number="57")]
     assert said(bot, admin, "/study 999 NQ", chat=group) == [vi("tg.study.not_found", number="999 NQ")]
     assert said(bot, admin, "/endstudy", chat=group) == [vi("tg.study.none")]
-    before = bot.last_id(group["id"])
-    fake.send_text(admin, "/study 57", chat=group)
-    step = bot.wait_new(group["id"], before, until=lambda new: has_button(new[-1], "rd:"))[-1]
-    assert said(bot, admin, "/study 71", chat=group) == [vi("tg.study.already_open", number="71")]
-    session_id, position, _ = button(step, "rd:").split(":")[1:]
+    step, session_id, position = open_session(bot, group, "71")
+    assert said(bot, admin, "/study 57", chat=group) == [vi("tg.study.already_open", number="57")]
     query = bot.press(lan, step, f"rd:{session_id}:{position}:e", forged=True)
     answer = bot.wait_callback_answer(query)
     assert answer["show_alert"] and answer["text"] == th("tg.study.host_only", "vi")
+    before = bot.last_id(group["id"])
+    query = bot.press(admin, step, button(step, "rd:").replace(":n", ":e"))  # ⏹ end, while it is open
+    summary = bot.wait_new(group["id"], before)[0]
+    assert bot.wait_callback_answer(query).get("text") is None
+    record = bot.services.study.sessions.summary(int(session_id))
+    assert not isinstance(record, str) and record.session.ended_at is not None and not record.session.open
+    assert summary["html"] == summary_html(record, "vi", bot.engine.settings.zone)
+    fake.wait_for(lambda: without_buttons(bot, group["id"], step))
+    query = bot.press(admin, step, f"rd:{session_id}:{position}:n", forged=True)  # a button of a session over
+    assert bot.wait_callback_answer(query)["text"] == th("tg.study.over", "vi")
+
+    step, session_id, position = open_session(bot, group, "57")
     before = bot.last_id(group["id"])
     bot.press(admin, step, f"rd:{session_id}:{position}:q", forged=True)  # 🎯 quiz now
     started = bot.wait_new(group["id"], before)[0]
     assert started["html"] == vi("tg.quiz.started", count=5, seconds=5)
     polls_in(fake, group["id"], 1)
-    fake.wait_for(lambda: not buttons(next(m for m in bot.messages(group["id"])
-                                           if m["message_id"] == step["message_id"])))
+    fake.wait_for(lambda: without_buttons(bot, group["id"], step))
     before = bot.last_id(group["id"])
     bot.press(admin, step, f"rd:{session_id}:{position}:q", forged=True)  # a second quiz: one runs already
     assert bot.wait_new(group["id"], before)[0]["html"] == vi("tg.quiz.already_running")
-    bot.say(admin, "/stopquiz", chat=group)
+    fake.send_text(admin, "/stopquiz", chat=group)
     bot_message(bot, group["id"], "Kết quả quiz")
-    before = bot.last_id(group["id"])
-    bot.press(admin, step, f"rd:{session_id}:{position}:e", forged=True)  # ⏹ end
-    summary = bot.wait_new(group["id"], before)[0]
+    closed = bot_message(bot, group["id"], "Tổng kết buổi học 57-NQ/TW")  # the session's quiz ends the session
     record = bot.services.study.sessions.summary(int(session_id))
-    assert not isinstance(record, str) and record.scores == [] and record.session.ended_at is not None
-    assert summary["html"] == summary_html(record, "vi", bot.engine.settings.zone)
-    query = bot.press(admin, step, f"rd:{session_id}:{position}:n", forged=True)
+    assert not isinstance(record, str) and [s.name for s in record.scores] == []
+    assert closed["html"] == summary_html(record, "vi", bot.engine.settings.zone)
+    query = bot.press(admin, step, f"rd:{session_id}:{position}:e", forged=True)
     assert bot.wait_callback_answer(query)["text"] == th("tg.study.over", "vi")
     bot.stop()
-    # the buttons of the section were gone already when ⏹ and the last Tiếp were pressed: Telegram refuses the edit
+    # the buttons of a section were gone already when a button of a session over was pressed: Telegram refuses
+    # the edit that would take them away
     assert [r["method"] for r in fake.rejected] == ["editMessageReplyMarkup"] * 2
 
 
