@@ -87,3 +87,12 @@ def test_document_and_question_words() -> None:
     assert parse_questions(["unsupported"]) == parse_questions(["REVIEW", "57"]) == QuestionsRequest(review=True)
     assert parse_questions(["57-NQ/TW"]) == QuestionsRequest(number="57-NQ/TW")
     assert question_ids(["#12", "13", "x", "-4", "#"]) == [12, 13]
+
+
+def test_superscript_digits_are_not_record_ids() -> None:
+    """"²" passes ``str.isdigit`` but is no number: it must read as a usage error, not crash the handler."""
+    from bot.study.commands import ExportRequest, Records, Usage, parse_contest, parse_export
+
+    assert isinstance(parse_contest(["²"], 10), Usage)
+    assert isinstance(parse_contest(["results", "²"], 10), Usage)
+    assert parse_export(["contest", "²"]) == ExportRequest(Records.CONTEST, None)

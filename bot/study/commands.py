@@ -173,16 +173,21 @@ def contest_options(args: Sequence[str], default_count: int) -> NewContest:
     return NewContest(tuple(numbers), count, days, seconds)
 
 
+def _id(word: str) -> int | None:
+    """A record id as typed (ASCII digits only: "²" is a digit to Python but not a number), else None."""
+    return int(word) if word.isascii() and word.isdigit() and len(word) <= 18 else None
+
+
 def parse_contest(args: Sequence[str], default_count: int) -> ContestRequest:
     word = args[0].lower() if args else ""
-    if word.isdigit():
-        return TakeContest(int(word))
+    if (number := _id(word)) is not None:
+        return TakeContest(number)
     if word == "new":
         return contest_options(args[1:], default_count)
     if word == "list":
         return ListContests()
-    if word in ("results", "close") and len(args) > 1 and args[1].isdigit():
-        return ContestResults(int(args[1]), close=word == "close")
+    if word in ("results", "close") and len(args) > 1 and (number := _id(args[1])) is not None:
+        return ContestResults(number, close=word == "close")
     return Usage()
 
 
@@ -209,7 +214,7 @@ class ExportRequest:
 def parse_export(args: Sequence[str]) -> ExportRequest:
     words = [a.lower() for a in args]
     kind = Records(words[0]) if words and words[0] in tuple(Records) else Records.SESSION
-    return ExportRequest(kind, next((int(w) for w in words if w.isdigit()), None))
+    return ExportRequest(kind, next((number for w in words if (number := _id(w)) is not None), None))
 
 
 # /study, /questions, /question, /qenable, /qdisable ------------------------------------------------------
