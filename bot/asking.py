@@ -14,7 +14,7 @@ from bot.followup import FollowUps
 from bot.ratelimit import RateLimiter, Verdict
 from bot.store import BotStore
 from bot.workers import Workers
-from index.answer import Answer
+from index.citations import Answer
 from index.engine import Engine, QuestionError
 
 log = logging.getLogger("bot.asking")

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
-Via = Literal["telegram", "cli"]
+#: Who acted: an admin in Telegram, the command line, or the bot's own schedule (daily backups).
+Via = Literal["telegram", "cli", "schedule"]
 
 
 class Action(StrEnum):
@@ -27,6 +28,16 @@ class Action(StrEnum):
     UPLOAD_CANCELLED = "upload_cancelled"
     REINDEX = "reindex"
     INGEST = "ingest"
+    QUIZ_IMPORT = "quiz_import"
+    QUIZ_ENABLE = "quiz_enable"
+    QUIZ_DISABLE = "quiz_disable"
+    HOST = "host"
+    DAILY = "daily"
+    CONTEST_OPEN = "contest_open"
+    CONTEST_CLOSE = "contest_close"
+    EXPORT = "export"
+    BACKUP = "backup"
+    RESTORE = "restore"
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,8 @@ class AuditEntry:
 
     @property
     def actor(self) -> str:
+        if self.via == "schedule":
+            return "schedule"
         if self.via == "cli" or self.actor_id is None:
             return "cli"
         return f"{self.actor_name} ({self.actor_id})" if self.actor_name else str(self.actor_id)

@@ -1,4 +1,5 @@
-"""The ``nqbot`` command line: ingest, ask, chat, docs, reindex, audit, eval, serve, run."""
+"""The ``nqbot`` command line: ingest, ask, chat, docs, reindex, audit, eval, serve, run; and the operations
+commands backup, restore, verify, status (:mod:`bot.operations.cli`), which do not load the engine."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from pathlib import Path
 
 from bot.audit import Action
 from bot.i18n import DEFAULT_LANG, t
+from bot.logs import configure_logging
+from bot.operations import cli as operations
+from bot.operations.errors import OperationError, failure_message
 from bot.render_text import (
     answer_json,
     answer_text,
@@ -22,9 +26,11 @@ from bot.render_text import (
     relation_lines,
 )
 from bot.store import BotStore, store_path
+from bot.study.cli import add_commands as add_quiz_commands
 from config.settings import Settings
 from documents.extract import SUPPORTED_SUFFIXES
 from documents.text import one_line
+from index.database import SchemaTooNew
 from index.embedders.base import EmbedderMismatch
 from index.engine import Engine, IngestReport, IngestStatus, QuestionError
 
@@ -321,11 +327,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="keep the dataset's index here and reuse it next time (default: a throwaway directory)")
     p.set_defaults(func=cmd_eval)
 
+    add_quiz_commands(sub)
+
     p = sub.add_parser("serve", help="run the Telegram bot")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("run", help="index the bundled samples, then serve (or chat without a token)")
     p.set_defaults(func=cmd_run)
+
+    operations.add_commands(sub)
     return parser
 
 
@@ -337,11 +347,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.log_level:
         overrides["log_level"] = args.log_level
     settings = Settings(**overrides)  # type: ignore[arg-type]
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if settings.log_level != "DEBUG":
-        for noisy in ("httpx", "sentence_transformers", "transformers", "pdfminer"):
-            logging.getLogger(noisy).setLevel(logging.WARNING)
-    engine = Engine(settings)
+    configure_logging(settings.log_level, settings.log_format)
+    if getattr(args, "without_engine", False):
+        return operations.run(args.func, settings, args)
+    try:
+        operations.upgrade_if_older(settings)  # back up, then migrate older schemas (before Engine opens them)
+    except (OperationError, OSError) as error:
+        print(t("ops.error.upgrade_backup", reason=failure_message(error)), file=sys.stderr)
+        return 2
+    try:
+        engine = Engine(settings)
+    except SchemaTooNew as error:
+        print(operations.schema_message(error), file=sys.stderr)
+        return 2
     try:
         return int(args.func(engine, args))
     except EmbedderMismatch as error:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.audit import Action, AuditEntry
 from bot.i18n import t
-from index.answer import Answer, Citation, DocumentCard, Notice
+from index.citations import Answer, Citation, DocumentCard, Notice
 from index.related import Related
 from index.rows import DocumentRow
 

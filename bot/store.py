@@ -132,7 +132,189 @@ CREATE TABLE audit (
 CREATE INDEX audit_at ON audit(at);
 """
 
-SCHEMA = Schema(version=2, create=_CURRENT, migrations={2: _AUDIT})
+#: Version 3: study sessions — question banks, quizzes and their answers, guided reading and attendance, saved
+#: passages, practice boxes, daily questions, contests (see :mod:`bot.study`).
+_STUDY = """
+CREATE TABLE IF NOT EXISTS quiz_banks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    imported_by INTEGER,
+    via TEXT NOT NULL DEFAULT 'telegram',
+    questions INTEGER NOT NULL DEFAULT 0,
+    backed INTEGER NOT NULL DEFAULT 0,
+    imported_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS quiz_questions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    origin TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    bank_id INTEGER,
+    label TEXT NOT NULL DEFAULT '',
+    document_id INTEGER,
+    version_id INTEGER,
+    chunk_id INTEGER,
+    question TEXT NOT NULL,
+    options TEXT NOT NULL,
+    correct INTEGER NOT NULL,
+    explanation TEXT NOT NULL DEFAULT '',
+    locator TEXT NOT NULL DEFAULT '',
+    quote TEXT NOT NULL DEFAULT '',
+    quote_start INTEGER,
+    quote_end INTEGER,
+    answer_start INTEGER,
+    answer_end INTEGER,
+    status TEXT NOT NULL DEFAULT 'ok',
+    enabled INTEGER NOT NULL DEFAULT 1,
+    created_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS quiz_questions_document ON quiz_questions(document_id, enabled);
+CREATE TABLE IF NOT EXISTS quiz_generated (
+    version_id INTEGER PRIMARY KEY,
+    questions INTEGER NOT NULL,
+    generated_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS quiz_runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    chat_id INTEGER NOT NULL,
+    thread_id INTEGER,
+    started_by INTEGER NOT NULL,
+    documents TEXT,
+    questions TEXT NOT NULL,
+    planned INTEGER NOT NULL DEFAULT 0,
+    seconds INTEGER,
+    session_id INTEGER,
+    contest_id INTEGER,
+    status TEXT NOT NULL,
+    lang TEXT NOT NULL DEFAULT 'vi',
+    started_at REAL NOT NULL,
+    ended_at REAL
+);
+CREATE INDEX IF NOT EXISTS quiz_runs_chat ON quiz_runs(chat_id, status);
+CREATE TABLE IF NOT EXISTS quiz_rounds (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id INTEGER NOT NULL,
+    question_id INTEGER NOT NULL,
+    ordinal INTEGER NOT NULL,
+    chat_id INTEGER NOT NULL,
+    message_id INTEGER,
+    poll_id TEXT UNIQUE,
+    opened_at REAL NOT NULL,
+    closes_at REAL,
+    closed_at REAL
+);
+CREATE INDEX IF NOT EXISTS quiz_rounds_run ON quiz_rounds(run_id, ordinal);
+CREATE TABLE IF NOT EXISTS quiz_answers (
+    round_id INTEGER NOT NULL,
+    user_id INTEGER NOT NULL,
+    choice INTEGER NOT NULL,
+    correct INTEGER NOT NULL,
+    answered_at REAL NOT NULL,
+    PRIMARY KEY (round_id, user_id)
+);
+CREATE INDEX IF NOT EXISTS quiz_answers_user ON quiz_answers(user_id);
+CREATE TABLE IF NOT EXISTS study_hosts (
+    chat_id INTEGER NOT NULL,
+    user_id INTEGER NOT NULL,
+    granted_by INTEGER,
+    at REAL NOT NULL,
+    PRIMARY KEY (chat_id, user_id)
+);
+CREATE TABLE IF NOT EXISTS study_sessions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    chat_id INTEGER NOT NULL,
+    thread_id INTEGER,
+    document_id INTEGER NOT NULL,
+    host_id INTEGER NOT NULL,
+    position INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL,
+    lang TEXT NOT NULL DEFAULT 'vi',
+    started_at REAL NOT NULL,
+    ended_at REAL
+);
+CREATE INDEX IF NOT EXISTS study_sessions_chat ON study_sessions(chat_id, status);
+CREATE TABLE IF NOT EXISTS study_attendance (
+    session_id INTEGER NOT NULL,
+    user_id INTEGER NOT NULL,
+    at REAL NOT NULL,
+    PRIMARY KEY (session_id, user_id)
+);
+CREATE TABLE IF NOT EXISTS study_questions (
+    session_id INTEGER NOT NULL,
+    user_id INTEGER NOT NULL,
+    question_id INTEGER NOT NULL,
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS study_questions_session ON study_questions(session_id);
+CREATE TABLE IF NOT EXISTS saved_passages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id INTEGER NOT NULL,
+    document_id INTEGER NOT NULL,
+    version_id INTEGER NOT NULL,
+    chunk_id INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    saved_at REAL NOT NULL,
+    UNIQUE (user_id, version_id, start, end)
+);
+CREATE TABLE IF NOT EXISTS practice_boxes (
+    user_id INTEGER NOT NULL,
+    question_id INTEGER NOT NULL,
+    box INTEGER NOT NULL,
+    due_step INTEGER NOT NULL,
+    right INTEGER NOT NULL DEFAULT 0,
+    wrong INTEGER NOT NULL DEFAULT 0,
+    updated_at REAL NOT NULL,
+    PRIMARY KEY (user_id, question_id)
+);
+CREATE TABLE IF NOT EXISTS daily_quizzes (
+    chat_id INTEGER NOT NULL,
+    thread_id INTEGER NOT NULL DEFAULT 0,
+    at TEXT NOT NULL,
+    documents TEXT,
+    created_by INTEGER NOT NULL,
+    last_day TEXT,
+    last_round INTEGER,
+    created_at REAL NOT NULL,
+    PRIMARY KEY (chat_id, thread_id)
+);
+CREATE TABLE IF NOT EXISTS contests (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    title TEXT NOT NULL,
+    created_by INTEGER NOT NULL,
+    documents TEXT,
+    questions TEXT NOT NULL,
+    seconds INTEGER,
+    deadline REAL NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open',
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS contest_attempts (
+    contest_id INTEGER NOT NULL,
+    user_id INTEGER NOT NULL,
+    run_id INTEGER NOT NULL,
+    started_at REAL NOT NULL,
+    finished_at REAL,
+    PRIMARY KEY (contest_id, user_id)
+);
+"""
+
+SCHEMA = Schema(version=3, create=_CURRENT + _STUDY, migrations={2: _AUDIT, 3: _STUDY})
+
+#: What a backup's manifest counts in this database (name → query; a table an older file lacks is skipped).
+COUNTS = {
+    "users": "SELECT COUNT(*) FROM users",
+    "members": "SELECT COUNT(*) FROM users WHERE role IN ('admin', 'member')",
+    "questions": "SELECT COUNT(*) FROM questions",
+    "feedback": "SELECT COUNT(*) FROM feedback",
+    "groups": "SELECT COUNT(*) FROM chats WHERE allowed = 1",
+    "audit": "SELECT COUNT(*) FROM audit",
+    "quiz_questions": "SELECT COUNT(*) FROM quiz_questions",
+    "quiz_answers": "SELECT COUNT(*) FROM quiz_answers",
+    "contest_attempts": "SELECT COUNT(*) FROM contest_attempts",
+    "study_sessions": "SELECT COUNT(*) FROM study_sessions",
+}
 
 
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are sometimes typed
@@ -258,6 +440,13 @@ class BotStore(Database):
                     "ON CONFLICT(id) DO UPDATE SET role = 'admin'",
                     (admin, now, now),
                 )
+
+    # reads for the study records (bot/study), which share this connection ------------------------------
+    def rows(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        return self._query(sql, params)
+
+    def row(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Row | None:
+        return self._one(sql, params)
 
     # users --------------------------------------------------------------------------------------------
     def _user(self, row: sqlite3.Row) -> UserRow:

@@ -5,6 +5,8 @@ Every field can be set by an environment variable ``NQBOT_<FIELD>`` (upper case)
 
 from __future__ import annotations
 
+import re
+from datetime import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -15,6 +17,8 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+LogFormat = Literal["text", "json"]
+_CLOCK_TIME = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
 
 
 class Settings(BaseSettings):
@@ -106,7 +110,23 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(1000, ge=50, description="Longer questions are refused")
     ocr_languages: str = Field("vie+chi_sim", description="Tesseract languages for scans")
     log_level: LogLevel = Field("INFO", description="Logging level (question texts are never logged at INFO)")
+    log_format: LogFormat = Field(
+        "text", description="'text' for people, 'json' (one object per line) for log collectors"
+    )
     timezone: str = Field("Asia/Ho_Chi_Minh", description="Time zone of the times nqbot shows and schedules")
+    quiz_seconds: int = Field(
+        30, ge=5, le=600, description="Seconds each question of a group quiz stays open (Telegram allows 5–600)"
+    )
+    quiz_questions: int = Field(5, ge=1, le=50, description="Questions in a /quiz when the command gives no number")
+    backup_dir: Path | None = Field(
+        None, description="Where backups are written (default: <data_dir>/backups; better on another disk)"
+    )
+    backup_at: str | None = Field(
+        None, description="Daily backup time HH:MM in NQBOT_TIMEZONE, run by the bot (unset: no scheduled backups)"
+    )
+    backup_keep: int = Field(
+        14, ge=1, description="Scheduled backups kept in NQBOT_BACKUP_DIR (older ones are deleted)"
+    )
 
     telegram_token: SecretStr | None = Field(None, description="Bot token from @BotFather")
     admin_ids: Annotated[list[int], NoDecode] = Field(
@@ -124,7 +144,8 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(None, description="Secret token Telegram must send with updates")
 
     @field_validator(
-        "telegram_token", "webhook_secret", "webhook_url", "error_chat_id", "query_embedder", mode="before"
+        "telegram_token", "webhook_secret", "webhook_url", "error_chat_id", "query_embedder", "backup_dir", "backup_at",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
@@ -147,6 +168,19 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError(f"unknown time zone {value!r}") from error
         return value
+
+    @field_validator("backup_at")
+    @classmethod
+    def _clock_time(cls, value: str | None) -> str | None:
+        if value is not None and not _CLOCK_TIME.fullmatch(value.strip()):
+            raise ValueError(f"expected HH:MM (24-hour clock), got {value!r}")
+        return value.strip() if value is not None else None
+
+    @property
+    def backup_time(self) -> time | None:
+        """``backup_at`` as a wall-clock time in :attr:`zone`."""
+        match = _CLOCK_TIME.fullmatch(self.backup_at) if self.backup_at else None
+        return time(int(match.group(1)), int(match.group(2)), tzinfo=self.zone) if match else None
 
     @property
     def zone(self) -> ZoneInfo:

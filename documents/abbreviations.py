@@ -110,13 +110,13 @@ def defined_in(text: str) -> dict[str, str]:
 class Abbreviations:
     """The known abbreviations: the shipped table plus those the indexed texts define."""
 
-    def __init__(self, learned: Mapping[str, Iterable[str]] | None = None) -> None:
+    def __init__(self, learned: Mapping[str, Iterable[str]] | None = None, *, shipped: bool = True) -> None:
         self.table: dict[str, list[str]] = {}
-        for abbreviation, shipped in SHIPPED.items():
-            self.table.setdefault(key(abbreviation), []).extend(shipped)
-        for folded, forms in (learned or {}).items():
+        for abbreviation, forms in SHIPPED.items() if shipped else ():
+            self.table.setdefault(key(abbreviation), []).extend(forms)
+        for folded, learned_forms in (learned or {}).items():
             known = self.table.setdefault(folded, [])
-            known.extend(f for f in forms if fold(f) not in {fold(k) for k in known})
+            known.extend(f for f in learned_forms if fold(f) not in {fold(k) for k in known})
         self._full = {fold(form): folded for folded, forms in self.table.items() for form in forms}
         # "BCH TW" is one abbreviation written as two tokens; otherwise a token may join parts with & , -
         self._tokens = re.compile(r"BCH\s+TW|[^\W_]+(?:[&,\-][^\W_]+)*")

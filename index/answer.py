@@ -15,15 +15,15 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from config.settings import Settings
 from documents.identity import body_start, find_mentions
-from documents.model import Section
 from documents.text import fold, has_cjk, strip_controls
 from index.catalog import Catalog
+from index.citations import Answer, Citation, ClosestDocument, DocumentCard, Notice
 from index.keywords import query_terms
 from index.lookup import DocumentLookup
 from index.quotes import QuoteMismatch, select_quote, term_coverage, verify_quote
@@ -31,7 +31,6 @@ from index.related import Related, RelationQuestion, Relations
 from index.retrieval import Hit, Retriever
 from index.rows import ChunkRow, DocumentRow
 from index.sections import (
-    Count,
     StructureMatch,
     count_points,
     is_broad,
@@ -47,8 +46,9 @@ log = logging.getLogger(__name__)
 #: passages; calibrated with scripts/calibrate_threshold.py (dense alone separated answerable from
 #: off-corpus questions worse: 87 % answered at 0 % false answers against 94 % at 2.4 %).
 COVERAGE_WEIGHT = 0.05
-#: Further citations must be within this dense similarity of the best passage.
+#: Further citations must be within this dense similarity of the best passage (wider within a named document).
 CITATION_SPREAD = 0.04
+NAMED_CITATION_SPREAD = 0.08
 #: A follow-up question stays with the previous document when its passages are this close to the best.
 FOLLOW_UP_MARGIN = 0.05
 #: Re-ranking by structure (tuned on the dev half of scripts/questions/sections.tsv): the share of the question's
@@ -73,93 +73,6 @@ class QuestionError(ValueError):
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
-
-
-@dataclass(frozen=True)
-class Notice:
-    """A newer document in the library that replaces, repeals or amends the cited one, with its own words."""
-
-    kind: str
-    document_id: int
-    doc_number: str | None
-    title: str | None
-    date: str | None
-    quote: str
-    locator: str
-
-    def as_json(self) -> dict[str, object]:
-        return {"kind": self.kind, "doc_number": self.doc_number, "title": self.title, "date": self.date,
-                "quote": self.quote, "locator": self.locator}
-
-
-@dataclass(frozen=True)
-class Citation:
-    document_id: int
-    chunk_id: int
-    doc_number: str | None
-    doc_type: str | None
-    title: str | None
-    date: str | None
-    locator: str
-    quote: str
-    score: float
-    source: str
-    #: (start, end) of the sentences that answer, relative to ``quote``.
-    highlights: tuple[tuple[int, int], ...] = ()
-    #: (start, end) of the quote in the stored source text of the document's version.
-    offsets: tuple[int, int] = (0, 0)
-    #: Newer documents that replace, repeal or amend this one: the quote may no longer be in force.
-    notices: tuple[Notice, ...] = ()
-
-    def as_json(self) -> dict[str, object]:
-        data: dict[str, object] = {
-            "doc_number": self.doc_number,
-            "title": self.title,
-            "date": self.date,
-            "locator": self.locator,
-            "quote": self.quote,
-            "score": round(self.score, 4),
-            "source": self.source,
-        }
-        if self.notices:
-            data["notices"] = [n.as_json() for n in self.notices]
-        return data
-
-
-@dataclass(frozen=True)
-class ClosestDocument:
-    document_id: int
-    doc_number: str | None
-    title: str | None
-
-
-@dataclass(frozen=True)
-class DocumentCard:
-    """What a document is: its identity and the top level of its outline."""
-
-    document: DocumentRow
-    sections: list[Section]
-
-
-@dataclass
-class Answer:
-    question: str
-    found: bool
-    citations: list[Citation] = field(default_factory=list)
-    #: When nothing answers: the documents that came closest, so the user knows where to look.
-    closest: list[ClosestDocument] = field(default_factory=list)
-    #: Documents the question named ("NQ 57"), resolved; empty when it named none.
-    named_documents: list[int] = field(default_factory=list)
-    #: Named documents that are not in the index (the user asked about something we do not have).
-    unknown_mentions: list[str] = field(default_factory=list)
-    #: The evidence score compared with the calibrated threshold.
-    evidence: float = 0.0
-    #: A broad question about a named document ("NQ 57 nói gì?"): that document's card.
-    card: DocumentCard | None = None
-    #: "NQ 57 có mấy nhiệm vụ, giải pháp?": the section and its numbered points, read from the structure.
-    count: Count | None = None
-    #: Not found, but the question named a document: its closest passage ("đoạn gần nhất"), not evidence.
-    nearest: Citation | None = None
 
 
 @dataclass(frozen=True)
@@ -253,7 +166,8 @@ class Answerer:
         )
         # A question about a document the library does not have is not answered from other documents.
         if not unknown and evidence >= self._threshold(question, named=bool(named)):
-            floor = best - CITATION_SPREAD
+            # Within a document the member named, its next-best passages are worth showing too.
+            floor = best - (NAMED_CITATION_SPREAD if named else CITATION_SPREAD)
             for rank, hit in enumerate(hits):
                 if len(answer.citations) >= k:
                     break
@@ -362,7 +276,7 @@ class Answerer:
 
     def _quoting(self, question: str) -> Quoting:
         """How quotes are cut for this question: its words without document names, weighted by rarity."""
-        text = without_mentions(self.rewrite(question))
+        text = self.rewrite(without_mentions(question))  # names out first: "…/TW" is not "Trung ương" here
         return Quoting(question, text, self.catalog.term_weights(query_terms(text)), wanted(question))
 
     def _cite(self, quoting: Quoting, chunk: ChunkRow, hit: Hit) -> Citation | None:

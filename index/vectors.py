@@ -30,8 +30,15 @@ PROBE_SHARE = 8
 #: Vectors per list used to train the list centroids (k-means on a sample).
 TRAIN_PER_LIST = 40
 
+_threads = 1
+
 
 def set_threads(count: int) -> None:
+    """OpenMP threads for searches. OpenMP keeps the setting per thread, so every search applies it in the thread
+    that searches: a worker thread left at the default hangs inside FAISS when ``OMP_THREAD_LIMIT=1`` is set (as
+    tesseract wants), and two such threads searching at once spin forever."""
+    global _threads
+    _threads = count
     faiss.omp_set_num_threads(count)
 
 
@@ -79,8 +86,8 @@ class VectorStore:
             sample = vectors[np.sort(rows)]
         index.cp.max_points_per_centroid = TRAIN_PER_LIST
         limit = os.environ.get("OMP_THREAD_LIMIT", "")
-        if limit.isdigit() and faiss.omp_get_max_threads() > int(limit):  # k-means would never finish
-            set_threads(int(limit))
+        threads = min(_threads, int(limit)) if limit.isdigit() and int(limit) > 0 else _threads
+        faiss.omp_set_num_threads(threads)  # in this thread (see set_threads); above the limit k-means never ends
         index.train(sample)
         index.set_direct_map_type(faiss.DirectMap.Hashtable)  # type: ignore[attr-defined]  # remove, reconstruct by id
         index.add_with_ids(vectors, np.ascontiguousarray(ids, dtype=np.int64))
@@ -174,6 +181,7 @@ class VectorStore:
     def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
         if self.size == 0 or k <= 0:
             return []
+        faiss.omp_set_num_threads(_threads)  # in this thread (see set_threads)
         scores, ids = self._index.search(
             np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), min(k, self.size)
         )

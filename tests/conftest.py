@@ -8,4 +8,5 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-pytest_plugins = ["tests.plugins.embedders", "tests.plugins.engine", "tests.plugins.fake_telegram", "tests.plugins.bot"]
+pytest_plugins = ["tests.plugins.embedders", "tests.plugins.engine", "tests.plugins.fake_telegram", "tests.plugins.bot",
+                "tests.plugins.operations"]

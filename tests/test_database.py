@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from bot.store import BotStore
-from index.catalog import SCHEMA as CATALOG_SCHEMA
 from index.catalog import Catalog
+from index.catalog_schema import SCHEMA as CATALOG_SCHEMA
 from index.database import Database, Schema, SchemaTooNew, statements
 from tests.corpus import DATA
 
 
-def _columns(path: Path) -> dict[str, set[tuple[str, str]]]:
+def columns(path: Path) -> dict[str, set[tuple[str, str]]]:
     db = sqlite3.connect(path)
     try:
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
@@ -55,7 +55,7 @@ def test_old_catalog_is_migrated_to_the_current_schema(tmp_path: Path) -> None:
     catalog.close()
     fresh = tmp_path / "fresh.sqlite3"
     Catalog(fresh).close()
-    assert _columns(old) == _columns(fresh)  # migrating gives exactly the schema a new file gets
+    assert columns(old) == columns(fresh)  # migrating gives exactly the schema a new file gets
 
 
 def test_a_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:
@@ -79,7 +79,7 @@ def test_a_failed_migration_changes_nothing(tmp_path: Path) -> None:
     broken = Schema(3, "", {2: "ALTER TABLE t ADD COLUMN b TEXT;", 3: "ALTER TABLE missing ADD COLUMN c TEXT;"})
     with pytest.raises(sqlite3.OperationalError):
         Database(path, broken)
-    assert _columns(path) == {"t": {("a", "INTEGER")}}
+    assert columns(path) == {"t": {("a", "INTEGER")}}
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == 1
     db.close()

@@ -172,12 +172,15 @@ def test_lang_zh_switches_the_interface(nqbot: BotHarness) -> None:
 def test_commands_are_published_per_language_and_for_admins(nqbot: BotHarness) -> None:
     fake = nqbot.fake
     default = [c["command"] for c in fake.commands(scope_type="all_private_chats")]
-    assert default == ["start", "help", "docs", "doc", "ask", "lang"]
+    assert default == ["start", "help", "docs", "doc", "ask", "lang", "quiz", "stopquiz", "progress", "scores", "saved",
+                       "contest"]
     assert fake.commands(scope_type="all_private_chats", language_code="zh")[0]["description"] == "开始，如何提问"
     assert fake.commands(scope_type="all_private_chats", language_code="en")[0]["description"] == "Start, how to ask"
     admin = [c["command"] for c in fake.commands(scope_type="chat")]
     assert {"invite", "users", "grant", "revoke", "remove", "history", "stats", "reindex"} <= set(admin)
-    assert "ask" in [c["command"] for c in fake.commands(scope_type="all_group_chats")]
+    group = [c["command"] for c in fake.commands(scope_type="all_group_chats")]
+    assert "ask" in group and {"quiz", "stopquiz", "study", "endstudy", "daily", "scores"} <= set(group)
+    assert {"questions", "question", "qenable", "qdisable", "export", "host"} <= set(admin)
     assert fake.rejected == []
 
 

@@ -23,7 +23,7 @@ from bot.telegram.render import (
 )
 from bot.telegram.split import TELEGRAM_LIMIT, esc, split_html, utf16_len, visible_len, visible_text
 from documents.model import Chunk, DocIdentity, Extracted, ParsedDocument, Section
-from index.answer import Answer, Citation, ClosestDocument
+from index.citations import Answer, Citation, ClosestDocument
 from index.rows import ChunkRow, DocumentRow
 
 ALLOWED_TAGS = {"b", "i", "u", "s", "code", "pre", "a", "blockquote"}
@@ -224,8 +224,8 @@ def test_answer_keyboard_has_short_ids_only() -> None:
                  citation(3, document_id=6, chunk_id=8)]
     markup = answer_keyboard(citations, 99999999, "vi", downloads=True)
     data = all_data(markup)
-    assert data == ["pa:123456789", "se:123456789", "ol:5", "dl:5", "pa:7", "se:7", "pa:8", "se:8", "ol:6", "dl:6",
-                    "fb:99999999:u", "fb:99999999:d"]
+    assert data == ["pa:123456789", "se:123456789", "ol:5", "dl:5", "sv:123456789:0:0", "pa:7", "se:7", "sv:7:0:0",
+                    "pa:8", "se:8", "ol:6", "dl:6", "sv:8:0:0", "fb:99999999:u", "fb:99999999:d"]
     assert all(len(d.encode()) <= MAX_BYTES for d in data)
     assert "dl:5" not in all_data(answer_keyboard(citations, 1, "vi", downloads=False))
 
@@ -261,7 +261,7 @@ def test_callback_data_out_of_range_is_refused() -> None:
 
 
 def test_answers_show_validity_notices_cards_counts_and_the_closest_passage() -> None:
-    from index.answer import DocumentCard, Notice
+    from index.citations import DocumentCard, Notice
     from index.sections import Count
 
     notice = Notice("replaces", 9, "40-HD/BTGDVTW", "Hướng dẫn <mới>", "2025-10-01",

@@ -1,8 +1,10 @@
 """The vector store: exact search up to the configured size, an approximate index above it that finds what
-exact search finds, and both kinds behave the same to the rest of nqbot (add, remove, scores, files)."""
+exact search finds, and both kinds behave the same to the rest of nqbot (add, remove, scores, files, searches
+from worker threads)."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -103,3 +105,28 @@ def test_a_tiny_library_can_be_approximate_too() -> None:
     tiny = store.fitted(10)
     assert tiny.approximate and tiny.lists == 1
     assert tiny.search(vectors[4], 1)[0][0] == int(ids[4])
+
+
+@pytest.mark.parametrize("approximate", [False, True])
+def test_worker_threads_can_search_at_once_under_a_one_thread_openmp_limit(approximate: bool) -> None:
+    """``OMP_THREAD_LIMIT=1`` (set for tesseract, and by the test run) made FAISS hang in any thread but the one
+    that had set its thread count: the bot answers from a pool of worker threads."""
+    rng = np.random.default_rng(7)
+    vectors = rng.standard_normal((12_000, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    maker = VectorStore.approximate_from if approximate else VectorStore.from_arrays
+    store = maker(384, np.arange(12_000), vectors)
+    set_threads(1)
+    found: list[int] = []
+
+    def ask() -> None:
+        for i in range(50):
+            found.append(store.search(vectors[i], 5)[0][0])
+
+    workers = [threading.Thread(target=ask, daemon=True) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert not any(worker.is_alive() for worker in workers)
+    assert sorted(found) == sorted(list(range(50)) * 2)  # each vector is its own nearest neighbour

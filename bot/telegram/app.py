@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -15,16 +18,21 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot.i18n import t
+from bot.telegram import jobs
 from bot.telegram.addressing import ADDRESSED
 from bot.telegram.commands_menu import publish_commands
 from bot.telegram.config import BotConfig
 from bot.telegram.handlers import admin, buttons, groups, members, questions, uploads
 from bot.telegram.handlers.errors import on_error
+from bot.telegram.handlers.study import register_study_handlers
+from bot.telegram.quizzing import on_startup as start_study
 from bot.telegram.services import Services, build_services
+from bot.telegram.webhook import run_webhook
 from config.settings import Settings
 from index.engine import Engine
 
@@ -38,17 +46,21 @@ class NoTokenError(RuntimeError):
 
 
 class RedactToken(logging.Filter):
-    """Never let the bot token reach a log line (URLs of Bot API calls contain it)."""
+    """Never let the bot token (or the webhook secret) reach a log line: URLs of Bot API calls contain the
+    token, and PTB logs the parameters of its calls (setWebhook's secret) at DEBUG."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, *secrets: str) -> None:
         super().__init__()
         self.token = token
+        self.secrets = [s for s in (token, *secrets) if s]
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.token:
+        if self.secrets:
             message = record.getMessage()
-            if self.token in message:
-                record.msg, record.args = message.replace(self.token, "<token>"), ()
+            if any(secret in message for secret in self.secrets):
+                for secret in self.secrets:
+                    message = message.replace(secret, "<token>" if secret == self.token else "<secret>")
+                record.msg, record.args = message, ()
         return True
 
 
@@ -91,6 +103,7 @@ def register_handlers(application: Application) -> None:
     """The whole bot at a glance: each handler's docstring says what the user gets."""
     new = filters.UpdateType.MESSAGE  # edited messages are not asked again
     private, groups_only = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
+    register_study_handlers(application)
     command_handlers = {
         "start": members.cmd_start, "help": members.cmd_help, "lang": members.cmd_lang, "docs": members.cmd_docs,
         "doc": members.cmd_doc, "ask": questions.cmd_ask,
@@ -111,6 +124,7 @@ def register_handlers(application: Application) -> None:
                                            questions.on_group_text))
     application.add_handler(MessageHandler(new & filters.COMMAND, members.on_unknown_command))
     application.add_handler(MessageHandler(new & private & ~filters.StatusUpdate.ALL, members.on_private_other))
+    application.add_handler(TypeHandler(Update, jobs.track_update), group=1)  # after the handler above ran
     application.add_error_handler(on_error)
 
 
@@ -123,6 +137,8 @@ async def on_startup(application: Application) -> None:
     if application.job_queue is not None:
         application.job_queue.run_repeating(_expire_job, interval=EXPIRE_EVERY, first=EXPIRE_EVERY,
                                             name="expire-uploads")
+    await start_study(application)
+    await jobs.start(application, svc, "webhook" if webhook_options(svc.settings) else "polling")
     log.info("bot @%s ready: %d admins", svc.bot_username, len(svc.store.config_admins))
 
 
@@ -135,6 +151,7 @@ async def _expire_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_shutdown(application: Application) -> None:
     svc: Services = application.bot_data["services"]
+    jobs.stop(svc)
     svc.workers.shutdown()
     svc.store.close()
 
@@ -159,7 +176,7 @@ def serve(engine: Engine) -> int:
         print(t("run.no_token"))
         return 2
     token = settings.telegram_token.get_secret_value()
-    redact = RedactToken(token)
+    redact = RedactToken(token, settings.webhook_secret.get_secret_value() if settings.webhook_secret else "")
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -168,9 +185,19 @@ def serve(engine: Engine) -> int:
     application = build_application(engine)
     options = webhook_options(settings)
     if options is not None:
-        log.info("serving by webhook on %s:%d", settings.webhook_listen, settings.webhook_port)
-        application.run_webhook(**options, allowed_updates=Update.ALL_TYPES)
+        log.info("serving by webhook on %s:%d (and /healthz)", settings.webhook_listen, settings.webhook_port)
+        asyncio.run(_until_signalled(lambda stop: run_webhook(application, options, jobs.health_check(application),
+                                                              stop)))
     else:
         log.info("serving by long polling")
         application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
+
+
+async def _until_signalled(run: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+    """Run until SIGINT or SIGTERM (systemd stops a service with SIGTERM)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await run(stop)

@@ -28,6 +28,12 @@ class Kind(StrEnum):
     DOCS_PAGE = "dp"  # documents page: page, type code, year
     UPLOAD = "up"  # upload: upload id, "ok" | "rep" | "no"
     LANGUAGE = "ln"  # language: vi | zh | en
+    QUIZ_ANSWER = "qa"  # an option of a question sent with buttons: round id, option 0–11
+    SAVE = "sv"  # save a passage: chunk id, start, end (offsets in the version text)
+    ATTEND = "at"  # "Có mặt" in a study session: session id
+    READ = "rd"  # guided reading: session id, sections posted, "n" (next) | "e" (end) | "q" (quiz)
+    QUESTION = "qt"  # review of a bank question: question id, "on" | "off"
+    SAVED_PAGE = "sp"  # /saved page
 
 
 Check = Callable[[str], bool]
@@ -45,6 +51,14 @@ def _type_code(text: str) -> bool:
     return len(text) <= 8
 
 
+def _offset(text: str) -> bool:
+    return re.fullmatch(r"[0-9]{1,10}", text) is not None
+
+
+def _choice(text: str) -> bool:
+    return re.fullmatch(r"[0-9]{1,2}", text) is not None and int(text) < 12
+
+
 def _year(text: str) -> bool:
     return re.fullmatch(r"([0-9]{4})?", text) is not None
 
@@ -60,6 +74,12 @@ ARGUMENTS: dict[Kind, tuple[Check, ...]] = {
     Kind.DOCS_PAGE: (_page, _type_code, _year),
     Kind.UPLOAD: (_id, _one_of("ok", "rep", "no")),
     Kind.LANGUAGE: (_one_of(*LANGUAGES),),
+    Kind.QUIZ_ANSWER: (_id, _choice),
+    Kind.SAVE: (_id, _offset, _offset),
+    Kind.ATTEND: (_id,),
+    Kind.READ: (_id, _page, _one_of("n", "e", "q")),
+    Kind.QUESTION: (_id, _one_of("on", "off")),
+    Kind.SAVED_PAGE: (_page,),
 }
 
 

@@ -19,11 +19,12 @@ from bot.i18n import DEFAULT_LANG, LANGUAGES, t
 
 log = logging.getLogger(__name__)
 
-MEMBER_COMMANDS = ("start", "help", "docs", "doc", "ask", "lang")
-GROUP_COMMANDS = ("ask", "docs", "doc", "help", "lang")
+MEMBER_COMMANDS = ("start", "help", "docs", "doc", "ask", "lang", "quiz", "stopquiz", "progress", "scores", "saved",
+                   "contest")
+GROUP_COMMANDS = ("ask", "docs", "doc", "help", "lang", "quiz", "stopquiz", "scores", "study", "endstudy", "daily")
 ADMIN_ONLY_COMMANDS = (
     "invite", "users", "grant", "revoke", "remove", "history", "stats", "audit", "reindex", "downloads",
-    "allowgroup", "disallowgroup", "groupdocs",
+    "allowgroup", "disallowgroup", "groupdocs", "host", "questions", "question", "qenable", "qdisable", "export",
 )
 ADMIN_COMMANDS = MEMBER_COMMANDS + ADMIN_ONLY_COMMANDS
 

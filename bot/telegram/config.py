@@ -7,6 +7,8 @@ script (short poll timeouts, progress on every step).
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -31,3 +33,7 @@ class BotConfig:
     max_retries: int = 3
     poll_interval: float = 0.0
     poll_timeout: float = 10.0
+    #: The status row (``nqbot status``) is written this often.
+    status_interval: float = 30.0
+    #: Where the bot reads the time (epoch seconds): tests run the backup schedule on a clock of their own.
+    clock: Callable[[], float] = time.time

@@ -11,7 +11,7 @@ from bot.asking import Answered
 from bot.i18n import LANGUAGES, t
 from bot.telegram.callbacks import Kind, encode
 from bot.telegram.render import DocFilter
-from index.answer import Citation
+from index.citations import Citation
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "zh": "中文", "en": "English"}
 
@@ -36,9 +36,16 @@ def answer_keyboard(citations: Sequence[Citation], question_id: int, lang: str, 
             row.append(_button(t("tg.btn.outline", lang, n=n), encode(Kind.OUTLINE, citation.document_id)))
             if downloads:
                 row.append(_button(t("tg.btn.download", lang, n=n), encode(Kind.DOWNLOAD, citation.document_id)))
+        row.append(save_button(citation.chunk_id, citation.offsets, lang, n))
         rows.append(row)
     rows.append(feedback_row(question_id, vote))
     return InlineKeyboardMarkup(rows)
+
+
+def save_button(chunk_id: int, offsets: tuple[int, int], lang: str, n: int | None = None) -> InlineKeyboardButton:
+    """💾 Lưu: keeps the quoted passage in the member's /saved list."""
+    text = t("tg.btn.save", lang) if n is None else t("tg.btn.save_n", lang, n=n)
+    return _button(text, encode(Kind.SAVE, chunk_id, *offsets))
 
 
 def feedback_row(question_id: int, vote: int = 0) -> list[InlineKeyboardButton]:

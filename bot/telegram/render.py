@@ -18,7 +18,7 @@ from bot.telegram.split import MESSAGE_LIMIT, esc, join_blocks, split_html, visi
 from bot.uploads import Cancelled, Expired, Failed, Indexed
 from documents.model import ParsedDocument, Section
 from documents.text import fold
-from index.answer import Answer, Citation
+from index.citations import Answer, Citation
 from index.related import Related
 from index.rows import ChunkRow, DocumentRow, VersionRow
 

@@ -15,12 +15,15 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
+from bot.telegram.jobs import health_check
+from bot.telegram.webhook import run_webhook
+
 
 class BackgroundBot:
     def __init__(self, application: Application, *, poll_interval: float = 0.0,
                  poll_timeout: float = 1.0, webhook: dict[str, Any] | None = None) -> None:
         self.application = application
-        self.webhook = webhook  # start_webhook arguments; None = long polling
+        self.webhook = webhook  # webhook_options(); None = long polling
         self.poll_interval = poll_interval
         self.poll_timeout = poll_timeout
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -64,18 +67,18 @@ class BackgroundBot:
         self.loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         app = self.application
+        if self.webhook is not None:  # our webhook server (updates and /healthz), as `nqbot serve` runs it
+            await run_webhook(app, self.webhook, health_check(app), self._stop, ready=self._ready.set)
+            return
         await app.initialize()
         try:
             if app.post_init is not None:
                 await app.post_init(app)
             await app.start()
             assert app.updater is not None
-            if self.webhook is not None:
-                await app.updater.start_webhook(**self.webhook, allowed_updates=Update.ALL_TYPES)
-            else:
-                await app.updater.start_polling(poll_interval=self.poll_interval,
-                                                timeout=timedelta(seconds=self.poll_timeout),
-                                                allowed_updates=Update.ALL_TYPES)
+            await app.updater.start_polling(poll_interval=self.poll_interval,
+                                            timeout=timedelta(seconds=self.poll_timeout),
+                                            allowed_updates=Update.ALL_TYPES)
             self._ready.set()
             await self._stop.wait()
             await app.updater.stop()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telegram.ext import ContextTypes
 
@@ -13,8 +13,10 @@ from bot.followup import FollowUps
 from bot.groups import StudyGroups
 from bot.library import Library
 from bot.members import Members
+from bot.operations.health import BotStatus
 from bot.ratelimit import RateLimiter
 from bot.store import BotStore, store_path
+from bot.study.services import StudyServices, build_study_services
 from bot.telegram.config import BotConfig
 from bot.uploads import Uploads, upload_limit_mb
 from bot.workers import Workers
@@ -36,8 +38,11 @@ class Services:
     uploads: Uploads
     admin: Admin
     groups: StudyGroups
+    study: StudyServices
     bot_username: str = ""
     bot_id: int = 0
+    #: What /healthz and `nqbot status` report (last update processed, mode, next backup).
+    status: BotStatus = field(default_factory=BotStatus)
 
 
 def build_services(engine: Engine, settings: Settings, config: BotConfig) -> Services:
@@ -46,10 +51,10 @@ def build_services(engine: Engine, settings: Settings, config: BotConfig) -> Ser
         store.set_downloads(settings.members_may_download)
     workers = Workers(config.question_workers)
     notices = AccessNotices(store, config.access_notice_interval)
+    questions_limit = RateLimiter(config.question_limit, config.question_period)
     return Services(
         engine=engine, store=store, settings=settings, config=config, workers=workers, notices=notices,
-        asking=Asking(engine, store, workers, RateLimiter(config.question_limit, config.question_period),
-                      FollowUps(config.followup_ttl)),
+        asking=Asking(engine, store, workers, questions_limit, FollowUps(config.followup_ttl)),
         library=Library(engine, workers),
         members=Members(store, workers, RateLimiter(config.invite_attempts, config.access_notice_interval)),
         uploads=Uploads(engine, store, workers, settings.data_dir / "uploads",
@@ -59,6 +64,7 @@ def build_services(engine: Engine, settings: Settings, config: BotConfig) -> Ser
         admin=Admin(engine, store, workers, progress_interval=config.progress_interval,
                     progress_step=config.progress_step),
         groups=StudyGroups(engine, store, workers, notices),
+        study=build_study_services(engine, store, settings, questions_limit),
     )
 
 

@@ -22,7 +22,7 @@ from .builders import (
     strip_reply,
 )
 from .rules import ApiError, bad_request
-from .state import ChatState, StoredFile, StoredMessage, TelegramState, UploadedFile
+from .state import ChatState, PollState, StoredFile, StoredMessage, TelegramState, UploadedFile
 
 Handler = Callable[[dict[str, Any]], Any]
 
@@ -82,6 +82,8 @@ class BotApi:
             "sendmessage": self.send_message,
             "senddocument": lambda p: self.send_media(p, "document"),
             "sendphoto": lambda p: self.send_media(p, "photo"),
+            "sendpoll": self.send_poll,
+            "stoppoll": self.stop_poll,
             "editmessagetext": self.edit_message_text,
             "editmessagecaption": self.edit_message_caption,
             "editmessagereplymarkup": self.edit_message_reply_markup,
@@ -363,6 +365,99 @@ class BotApi:
             return self._store_bot_message(
                 chat, message, thread, None if raw_caption is None else str(raw_caption), markup, document
             )
+
+    # ---- polls ----------------------------------------------------------------------------------------
+    @staticmethod
+    def _poll_text(raw: Any, parse_mode: Any, entities: Any, what: str, limit: int, *, empty_ok: bool = False) -> str:
+        """A poll text after entity parsing, within ``limit`` characters (UTF-16 units, as Telegram counts)."""
+        if raw is None or raw == "":
+            if empty_ok:
+                return ""
+            raise bad_request(f"poll {what} must be non-empty")
+        text, _ = rules.formatted_text(raw, parse_mode, entities, caption=True)
+        if not text.strip() and not empty_ok:
+            raise bad_request(f"poll {what} must be non-empty")
+        if rules.utf16_len(text) > limit:
+            raise bad_request(f"poll {what} length must not exceed {limit}")
+        return text
+
+    def send_poll(self, params: dict[str, Any]) -> dict[str, Any]:
+        with self.state.lock:
+            chat = self.resolve_chat(params)
+            question = self._poll_text(params.get("question"), params.get("question_parse_mode"),
+                                       params.get("question_entities"), "question", rules.MAX_POLL_QUESTION)
+            raw_options = params.get("options")
+            if not isinstance(raw_options, list):
+                raise bad_request("can't parse options JSON object")
+            if len(raw_options) < rules.MIN_POLL_OPTIONS:
+                raise bad_request(f"poll must have at least {rules.MIN_POLL_OPTIONS} option")
+            if len(raw_options) > rules.MAX_POLL_OPTIONS:
+                raise bad_request(f"poll can't have more than {rules.MAX_POLL_OPTIONS} options")
+            options = []
+            for option in raw_options:
+                text = option.get("text") if isinstance(option, dict) else option
+                parse_mode = option.get("text_parse_mode") if isinstance(option, dict) else None
+                options.append(self._poll_text(text, parse_mode, None, "options", rules.MAX_POLL_OPTION))
+            kind = params.get("type") or "regular"
+            if kind not in ("regular", "quiz"):
+                raise bad_request("wrong poll type specified")
+            multiple = _bool(params, "allows_multiple_answers")
+            correct = params.get("correct_option_ids")
+            if correct is None and params.get("correct_option_id") not in (None, ""):
+                correct = [_int(params, "correct_option_id")]
+            if isinstance(correct, str):
+                correct = [int(c) for c in correct.strip("[]").split(",") if c.strip()]
+            correct = list(correct or [])
+            explanation = None
+            if kind == "quiz":
+                if multiple:
+                    raise bad_request("quiz can't have multiple answers")
+                if len(correct) != 1 or not all(isinstance(c, int) and 0 <= c < len(options) for c in correct):
+                    raise bad_request("wrong correct option id specified")
+                if params.get("explanation") not in (None, ""):
+                    explanation = self._poll_text(params.get("explanation"), params.get("explanation_parse_mode"),
+                                                  params.get("explanation_entities"), "explanation",
+                                                  rules.MAX_POLL_EXPLANATION)
+                    if explanation.count("\n") > rules.MAX_POLL_EXPLANATION_LINE_FEEDS:
+                        raise bad_request("poll explanation can't contain more than 2 line feeds")
+            elif correct:
+                raise bad_request("correct option can be specified only for quizzes")
+            elif params.get("explanation"):
+                raise bad_request("explanation can be specified only for quizzes")
+            open_period = _int(params, "open_period")
+            close_date = _int(params, "close_date")
+            if open_period is not None and close_date is not None:
+                raise bad_request("can't specify both open_period and close_date")
+            if open_period is not None:
+                if not rules.MIN_OPEN_PERIOD <= open_period <= rules.MAX_OPEN_PERIOD:
+                    raise bad_request("wrong poll open_period specified")
+                close_date = int(time.time()) + open_period
+            anonymous = True if params.get("is_anonymous") in (None, "") else _bool(params, "is_anonymous")
+            markup = rules.validate_reply_markup(params.get("reply_markup"))
+            message, thread = self._new_bot_message(chat, params)
+            poll = PollState(self.state.next_poll_id(), chat.id, message["message_id"], question, options, kind,
+                             anonymous, multiple, correct, explanation, close_date,
+                             stopped=_bool(params, "is_closed"))
+            self.state.polls[poll.id] = poll
+            message["poll"] = poll.json()
+            return self._store_bot_message(chat, message, thread, None, markup)
+
+    def stop_poll(self, params: dict[str, Any]) -> dict[str, Any]:
+        with self.state.lock:
+            chat = self.resolve_chat(params, for_sending=False)
+            mid = _int(params, "message_id", required=True, empty="message identifier is not specified")
+            stored = chat.messages.get(mid or 0)
+            poll = self.state.polls.get(stored.message["poll"]["id"]) if stored and "poll" in stored.message else None
+            if stored is None or poll is None or not stored.from_bot:
+                raise bad_request("message with poll to stop not found")
+            if poll.closed:
+                raise bad_request("poll has already been closed")
+            markup = rules.validate_reply_markup(params.get("reply_markup"))
+            poll.stopped = True
+            stored.message["poll"] = poll.json()
+            self._apply_markup(stored, markup)
+            self.state.push_update("poll", poll.json(for_bot=True))
+            return poll.json()
 
     # ---- editing --------------------------------------------------------------------------------------
     def edit_message_text(self, params: dict[str, Any]) -> dict[str, Any]:

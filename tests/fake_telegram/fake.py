@@ -262,6 +262,44 @@ class FakeTelegram:
             self._state.push_update("callback_query", payload)
             return query_id
 
+    def answer_poll(self, user: dict[str, Any], message: dict[str, Any], option_ids: Sequence[int]) -> None:
+        """``user`` votes in the poll of ``message`` as a Telegram client would: only in an open poll of a chat
+        they are in, once for a quiz; the bot gets a ``poll_answer`` update (non-anonymous polls) and a ``poll``
+        update with the new counts."""
+        with self._state.lock:
+            self._check_not_blocked(user)
+            state = self._chat_state(message["chat"])
+            stored = state.messages.get(int(message["message_id"]))
+            if stored is None or "poll" not in stored.message:
+                raise AssertionError(f"message {message['message_id']} is not a poll in chat {state.id}")
+            poll = self._state.polls[stored.message["poll"]["id"]]
+            if poll.closed:
+                raise AssertionError(f"poll {poll.id} is closed")
+            options = list(option_ids)
+            if not options or len(set(options)) != len(options) or not all(0 <= o < len(poll.options) for o in options):
+                raise AssertionError(f"no such options {options} in poll {poll.id}")
+            if len(options) > 1 and not poll.allows_multiple_answers:
+                raise AssertionError(f"poll {poll.id} takes one answer")
+            uid = int(user["id"])
+            if poll.type == "quiz" and uid in poll.votes:
+                raise AssertionError("a quiz answer cannot be changed")
+            self._register(user)
+            state.members.add(uid)
+            poll.votes[uid] = options
+            stored.message["poll"] = poll.json()
+            if not poll.is_anonymous:
+                self._state.push_update("poll_answer", {
+                    "poll_id": poll.id, "user": dict(user), "option_ids": options,
+                    "option_persistent_ids": [f"{poll.id}-{o}" for o in options]})
+            self._state.push_update("poll", poll.json(for_bot=True))
+
+    def polls(self, chat_id: int) -> list[dict[str, Any]]:
+        """The polls the bot sent to ``chat_id`` (Bot API Poll objects plus ``message_id``, ``votes``)."""
+        with self._state.lock:
+            return [{**poll.json(), "message_id": poll.message_id, "chat_id": poll.chat_id,
+                     "votes": {u: list(v) for u, v in poll.votes.items()}}
+                    for poll in self._state.polls.values() if poll.chat_id == chat_id]
+
     # ---- observing ------------------------------------------------------------------------------------
     @property
     def calls(self) -> list[tuple[str, dict[str, Any]]]:

@@ -20,6 +20,13 @@ MAX_CALLBACK_DATA_BYTES = 64
 MAX_CALLBACK_ANSWER_TEXT = 200
 MAX_INLINE_BUTTONS = 100
 MAX_COMMANDS = 100
+# Polls (sendPoll): question and options in characters after entity parsing, the quiz explanation likewise.
+MAX_POLL_QUESTION = 300
+MIN_POLL_OPTIONS, MAX_POLL_OPTIONS = 2, 12
+MAX_POLL_OPTION = 100
+MAX_POLL_EXPLANATION = 200
+MAX_POLL_EXPLANATION_LINE_FEEDS = 2
+MIN_OPEN_PERIOD, MAX_OPEN_PERIOD = 5, 2_628_000
 MAX_GETFILE_BYTES = 20 * 1024 * 1024
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 #: A self-hosted Bot API server started with ``--local``: files both ways up to 2000 MB.

@@ -33,6 +33,7 @@ JSON_FIELDS = frozenset(
         "reaction",
         "menu_button",
         "options",
+        "correct_option_ids",
         "message_ids",
         "rights",
         "button",
@@ -53,6 +54,9 @@ INT_FIELDS = frozenset(
         "duration",
         "width",
         "height",
+        "open_period",
+        "close_date",
+        "correct_option_id",
     }
 )
 FLOAT_FIELDS = frozenset({"timeout"})
@@ -70,6 +74,9 @@ BOOL_FIELDS = frozenset(
         "allow_paid_broadcast",
         "is_personal",
         "for_channels",
+        "is_anonymous",
+        "allows_multiple_answers",
+        "is_closed",
     }
 )
 _INT_RE = re.compile(r"-?\d+")

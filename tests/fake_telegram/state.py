@@ -111,6 +111,56 @@ class ChatState:
 
 
 @dataclass
+class PollState:
+    """A poll the bot sent: its settings, who voted what, and whether it is closed (stopPoll, or its
+    open_period/close_date ran out)."""
+
+    id: str
+    chat_id: int
+    message_id: int
+    question: str
+    options: list[str]
+    type: str
+    is_anonymous: bool
+    allows_multiple_answers: bool
+    correct_option_ids: list[int]
+    explanation: str | None
+    close_date: int | None
+    stopped: bool = False
+    votes: dict[int, list[int]] = field(default_factory=dict)
+
+    @property
+    def closed(self) -> bool:
+        return self.stopped or (self.close_date is not None and time.time() >= self.close_date)
+
+    def json(self, *, for_bot: bool = True) -> dict[str, Any]:
+        counts = [0] * len(self.options)
+        for chosen in self.votes.values():
+            for option in chosen:
+                counts[option] += 1
+        poll: dict[str, Any] = {
+            "id": self.id,
+            "question": self.question,
+            "options": [{"text": text, "voter_count": n, "persistent_id": f"{self.id}-{i}"}
+                        for i, (text, n) in enumerate(zip(self.options, counts, strict=True))],
+            "total_voter_count": len(self.votes),
+            "is_closed": self.closed,
+            "is_anonymous": self.is_anonymous,
+            "type": self.type,
+            "allows_multiple_answers": self.allows_multiple_answers,
+            "allows_revoting": self.type != "quiz",  # Bot API 9.6: a quiz answer is final
+            "members_only": False,  # Bot API 10.0
+        }
+        if self.type == "quiz" and for_bot:  # only the poll's sender sees the right answer before voting
+            poll["correct_option_ids"] = list(self.correct_option_ids)  # Bot API 9.6: no more correct_option_id
+            if self.explanation:
+                poll["explanation"] = self.explanation
+        if self.close_date is not None:
+            poll["close_date"] = self.close_date
+        return poll
+
+
+@dataclass
 class CallbackState:
     id: str
     user: dict[str, Any]
@@ -135,6 +185,7 @@ class TelegramState:
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.callbacks: dict[str, CallbackState] = {}
+        self.polls: dict[str, PollState] = {}
         self.commands: dict[tuple[tuple[str, int | str | None, int | None], str], list[dict[str, str]]] = {}
         self.chat_actions: dict[int, list[str]] = {}
         self.bot_settings: dict[str, Any] = {}
@@ -150,6 +201,7 @@ class TelegramState:
         self._update_ids = itertools.count(100_000_001)
         self._file_counter = itertools.count(1)
         self._callback_ids = itertools.count(4_000_000_000_000_000_001)
+        self._poll_ids = itertools.count(5_800_000_000_000_000_001)
         self._file_root = f"{FILE_PATH_ROOT}/{secrets.token_hex(8)}"
 
     # ---- change notification --------------------------------------------------------------------------
@@ -253,6 +305,9 @@ class TelegramState:
 
     def next_callback_id(self) -> str:
         return str(next(self._callback_ids))
+
+    def next_poll_id(self) -> str:
+        return str(next(self._poll_ids))
 
 
 def _update_kind(update: dict[str, Any]) -> str:

@@ -10,6 +10,7 @@ from telegram.error import BadRequest
 from bot.i18n import t
 from bot.library import Original
 from bot.telegram.callbacks import Callback, Kind, decode
+from bot.telegram.handlers import banks, quiz, study
 from bot.telegram.handlers.members import docs_view
 from bot.telegram.handlers.uploads import on_upload_button
 from bot.telegram.keyboards import feedback_row
@@ -128,4 +129,5 @@ async def _language(turn: Turn, callback: Callback, query: CallbackQuery) -> Non
 PRESSES: dict[Kind, Press] = {
     Kind.PASSAGE: _passage, Kind.SECTION: _passage, Kind.OUTLINE: _outline, Kind.DOWNLOAD: _download,
     Kind.FEEDBACK: _feedback, Kind.DOCS_PAGE: _docs_page, Kind.LANGUAGE: _language,
+    **quiz.PRESSES, **study.PRESSES, **banks.PRESSES,
 }
