@@ -68,18 +68,18 @@ def main() -> int:
     print(f"--- passage model: {args.embedder}")
     models = engine.settings.model_cache
     if args.embedder == "openvino":
-        from tokenizers import Tokenizer
-
         from index.embedders.e5_openvino import ensure_e5_ir
-        from index.embedders.openvino_engine import OpenVinoEmbedder
 
         directory = ensure_e5_ir(models)
+        step("OpenVINO runtime")
+        from tokenizers import Tokenizer
+
+        from index.embedders.openvino_engine import OpenVinoEmbedder
+
         step("tokenizers library")
         tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         step("tokenizer (pruned vocabulary, 170k pieces)")
         del tokenizer
-        import openvino  # noqa: F401
-        step("OpenVINO runtime")
         embedder = OpenVinoEmbedder(directory)
         step("tokenizer again (the embedder's own)")
         embedder.set_threads(2)

