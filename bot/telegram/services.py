@@ -15,7 +15,8 @@ from bot.library import Library
 from bot.members import Members
 from bot.operations.health import BotStatus
 from bot.ratelimit import RateLimiter
-from bot.store import BotStore, store_path
+from bot.store import BotStore
+from bot.stores import open_bot_store
 from bot.study.services import StudyServices, build_study_services
 from bot.telegram.config import BotConfig
 from bot.uploads import Uploads, upload_limit_mb
@@ -46,7 +47,7 @@ class Services:
 
 
 def build_services(engine: Engine, settings: Settings, config: BotConfig) -> Services:
-    store = BotStore(store_path(settings.data_dir), admin_ids=settings.admin_ids)
+    store = open_bot_store(settings)
     if store.get_setting("downloads", "") == "":  # the setting is the default; /downloads on|off overrides it
         store.set_downloads(settings.members_may_download)
     workers = Workers(config.question_workers)
