@@ -361,6 +361,10 @@ class Catalog(Database):
         params.append(limit)
         return [(int(r[0]), float(r[1])) for r in self._query(sql, params)]
 
+    def keyword_ids(self) -> set[int]:
+        """The chunk ids in the keyword index (for checks: exactly the chunks in search)."""
+        return {int(r[0]) for r in self._query("SELECT rowid FROM chunks_fts")}
+
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, ChunkRow]:
         """The chunks among ``chunk_ids`` that belong to a document's active version (never withdrawn text)."""
         if not chunk_ids:

@@ -319,6 +319,9 @@ class PostgresCatalog(PostgresDatabase, Catalog):
         """An FTS5 expression of OR-ed quoted terms (what :func:`index.keywords.fts_query` writes)."""
         return self.search_terms([t.replace('""', '"') for t in _TERM.findall(match)], limit, version_ids)
 
+    def keyword_ids(self) -> set[int]:
+        return {int(r[0]) for r in self._query("SELECT id FROM chunks WHERE active AND length > 0")}
+
     def active_embeddings(self) -> tuple[np.ndarray, np.ndarray]:
         rows = self._query("SELECT id, embedding::text FROM chunks WHERE active ORDER BY id")
         ids = np.array([r[0] for r in rows], dtype=np.int64)

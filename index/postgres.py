@@ -118,7 +118,9 @@ class Row(tuple[Any, ...]):
 
 
 def _rows(cursor: psycopg.Cursor[Any]) -> RowMaker[Row]:
-    names = {column.name: i for i, column in enumerate(cursor.description or [])}
+    names: dict[str, int] = {}
+    for i, column in enumerate(cursor.description or []):
+        names.setdefault(column.name, i)  # the first of equal names, as sqlite3.Row answers
     return lambda values: Row(values, names)
 
 

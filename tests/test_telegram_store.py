@@ -1,9 +1,10 @@
-"""The bot store (SQLite), access decisions, rate limit, follow-up context, progress throttling, addressing."""
+"""The bot store (on both backends), access decisions, rate limit, follow-up context, progress, addressing."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,8 +27,11 @@ LOCALES = Path(__file__).resolve().parents[1] / "bot" / "locales"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> BotStore:
-    return BotStore(tmp_path / "bot.sqlite3", admin_ids=[1])
+def store(open_store: Callable[..., BotStore]) -> Iterator[BotStore]:
+    """The bot store on each backend (SQLite, PostgreSQL): one contract."""
+    store = open_store([1])
+    yield store
+    store.close()
 
 
 def caller(store: BotStore, user_id: int, chat_id: int | None = None, kind: str = "private") -> Caller:
@@ -143,16 +147,15 @@ def test_questions_feedback_and_stats(store: BotStore) -> None:
     assert report.days[0].questions == 2
 
 
-def test_state_survives_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "bot.sqlite3"
-    first = BotStore(path, admin_ids=[1])
+def test_state_survives_reopening(open_store: Callable[..., BotStore]) -> None:
+    first = open_store([1])
     first.set_role(2, "member")
     first.set_user_lang(2, "en")
     first.set_downloads(True)
     upload = first.create_upload(1, 1, "a.pdf")
     first.update_upload(upload, status="pending", path="/x/a.pdf", message_id=5)
     first.close()
-    second = BotStore(path, admin_ids=[1])
+    second = open_store([1])
     assert second.role(2) == "member" and second.user(2).lang == "en"  # type: ignore[union-attr]
     assert second.downloads_enabled
     row = second.upload(upload)

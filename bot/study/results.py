@@ -239,7 +239,8 @@ class Results:
             f"SELECT a.user_id, u.first_name, u.username, SUM(a.correct) AS correct, COUNT(*) AS answered, "
             f"SUM(a.answered_at - r.opened_at) AS seconds FROM quiz_answers a "
             f"JOIN quiz_rounds r ON r.id = a.round_id LEFT JOIN users u ON u.id = a.user_id "
-            f"WHERE r.run_id IN ({marks}) GROUP BY a.user_id ORDER BY correct DESC, seconds ASC, a.user_id",
+            f"WHERE r.run_id IN ({marks}) GROUP BY a.user_id, u.first_name, u.username "
+            f"ORDER BY correct DESC, seconds ASC, a.user_id",
             list(run_ids))
         return [ScoreLine(r["user_id"], display_name(r["first_name"], r["username"], r["user_id"]), r["username"],
                           int(r["correct"]), int(r["answered"]), float(r["seconds"] or 0.0)) for r in rows]
