@@ -17,7 +17,9 @@ from bot.i18n import LANGUAGES, catalog, normalise_lang, placeholders, plural_bl
 from bot.library import section_chunks
 from bot.progress import edit_due
 from bot.ratelimit import RateLimiter, Verdict
+from bot.shared import SharedFollowUps, SharedRateLimiter
 from bot.store import BotStore
+from bot.store_postgres import PostgresBotStore
 from bot.telegram.addressing import addressed_question
 from bot.telegram.render import th
 from bot.uploads import safe_name, upload_name
@@ -174,9 +176,20 @@ def test_find_user_and_access_notice(store: BotStore) -> None:
     assert store.access_notice_due(4, 0)
 
 
-def test_rate_limit_warns_once_per_flood() -> None:
+def _limiter(store: BotStore, clock: Callable[[], float]) -> RateLimiter:
+    """In memory with SQLite (one process), shared in the database with PostgreSQL (several workers)."""
+    if isinstance(store, PostgresBotStore):
+        return SharedRateLimiter(store, "questions", 5, 30, clock=clock)
+    return RateLimiter(5, 30, clock=clock)
+
+
+def _followups(store: BotStore, clock: Callable[[], float]) -> FollowUps:
+    return SharedFollowUps(store, 600, clock=clock) if isinstance(store, PostgresBotStore) else FollowUps(600, clock)
+
+
+def test_rate_limit_warns_once_per_flood(store: BotStore) -> None:
     now = [0.0]
-    limiter = RateLimiter(5, 30, clock=lambda: now[0])
+    limiter = _limiter(store, lambda: now[0])
     verdicts = [limiter.check(1) for _ in range(8)]
     assert verdicts == [Verdict.ALLOW] * 5 + [Verdict.WARN, Verdict.DROP, Verdict.DROP]
     assert limiter.check(2) is Verdict.ALLOW
@@ -185,12 +198,31 @@ def test_rate_limit_warns_once_per_flood() -> None:
     assert limiter.check(1) is Verdict.ALLOW
 
 
-def test_follow_up_context_expires() -> None:
+def test_rate_limits_are_one_per_person_across_workers(store: BotStore) -> None:
     now = [0.0]
-    followups = FollowUps(600, clock=lambda: now[0])
+    workers = [_limiter(store, lambda: now[0]) for _ in range(2)]  # two workers' limiters on one store
+    verdicts = [workers[i % 2].check(1) for i in range(7)]
+    if isinstance(store, PostgresBotStore):
+        assert verdicts == [Verdict.ALLOW] * 5 + [Verdict.WARN, Verdict.DROP]
+        workers[0].prune()
+        assert workers[1].check(1) is Verdict.DROP  # the window is still open
+        now[0] = 31.0
+        workers[0].prune()
+        assert workers[1].check(1) is Verdict.ALLOW
+    else:  # one process: each limiter is its own
+        assert verdicts.count(Verdict.ALLOW) == 7
+
+
+def test_follow_up_context_expires(store: BotStore) -> None:
+    now = [0.0]
+    followups = _followups(store, lambda: now[0])
     followups.remember(1, 2, 57)
     assert followups.context(1, 2) == 57 and followups.context(1, 3) is None
+    followups.remember(1, 2, 71)
+    assert followups.context(1, 2) == 71
     now[0] = 601
+    assert followups.context(1, 2) is None
+    followups.prune()
     assert followups.context(1, 2) is None
 
 

@@ -8,6 +8,8 @@ PostgreSQL database; ``library_engine`` is an engine on it (what ``fresh_engine`
 from __future__ import annotations
 
 import itertools
+import shutil
+import tempfile
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -23,17 +25,22 @@ _numbers = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The session's server: the URL of its ``postgres`` database (a Unix socket in a temporary folder)."""
+def pg_server() -> Iterator[str]:
+    """The session's server: the URL of its ``postgres`` database (a Unix socket in a temporary folder).
+
+    The folder is not under pytest's own: as root, PostgreSQL runs as the user ``pgserver``, which must be able to
+    enter it, and pytest makes ``/tmp/pytest-of-root`` private again whenever a session starts."""
+    folder = Path(tempfile.mkdtemp(prefix="nqbot-pg-"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs: XDG_RUNTIME_DIR unset under CI
         import pgserver
 
-        server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+        server = pgserver.get_server(folder, cleanup_mode="delete")
     try:
         yield server.get_uri()
     finally:
         server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _admin(url: str, statement: str) -> None:
