@@ -745,6 +745,17 @@ class BotStore(Database):
                                 (new, _now(), upload_id, expected))
             return cursor.rowcount == 1
 
+    def keep_upload_file(self, upload_id: int, path: Path) -> None:
+        """The downloaded file of an upload, for another worker to confirm (SQLite: one process; the file on
+        disk is enough)."""
+
+    def fetch_upload_file(self, upload_id: int, target: Path) -> bool:
+        """Write an upload's file kept by :meth:`keep_upload_file` to ``target``; False when there is none."""
+        return False
+
+    def drop_upload_file(self, upload_id: int) -> None:
+        """Forget an upload's kept file (indexed, cancelled, expired or failed)."""
+
     def stale_uploads(self, older_than: float) -> list[UploadRow]:
         """Uploads still waiting (parsing/pending) that were created before ``older_than`` (epoch seconds)."""
         return [self._upload(r) for r in self._query(

@@ -5,12 +5,19 @@ pending uploads' files and the webhook's update inbox (:mod:`bot.shared`)."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
+from pathlib import Path
 
-from bot.store import _CURRENT, _STUDY, BotStore, UserRow, parse_id
+import psycopg
+
+from bot.store import _CURRENT, _STUDY, BotStore, UploadRow, UploadStatus, UserRow, parse_id
 from index.database import Schema
 from index.database import now as _now
-from index.postgres import PostgresDatabase, sqlite_to_postgres
+from index.postgres import LOCK_NAMESPACE, PostgresDatabase, sqlite_to_postgres
+
+#: First key of the workers' liveness locks (the second is the worker's id).
+WORKER_NAMESPACE = LOCK_NAMESPACE + 1
 
 #: What several workers share (SQLite keeps these in the bot's memory: it is one process).
 _SHARED = """
@@ -38,6 +45,10 @@ CREATE TABLE IF NOT EXISTS upload_files (
     name TEXT NOT NULL,
     content BYTEA NOT NULL
 );
+CREATE TABLE IF NOT EXISTS upload_owners (
+    upload_id BIGINT PRIMARY KEY,
+    worker BIGINT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS inbox (
     update_id BIGINT PRIMARY KEY,
     payload TEXT NOT NULL,
@@ -60,11 +71,74 @@ TABLES = ("users", "invites", "invite_uses", "chats", "group_members", "question
 
 
 class PostgresBotStore(PostgresDatabase, BotStore):
+    """The bot store of one worker: ``worker`` is this process's id, alive while it holds its advisory lock (on a
+    connection of its own: PostgreSQL releases it the moment the process dies, ``kill -9`` included)."""
+
     store = "bot"
 
     def __init__(self, url: str, *, admin_ids: Iterable[int] = ()) -> None:
         PostgresDatabase.__init__(self, url, SCHEMA)
+        self.worker = secrets.randbelow(2**31 - 1) + 1
+        self._life = psycopg.connect(url, autocommit=True)
+        self._life.execute("SELECT pg_advisory_lock(%s, %s)", (WORKER_NAMESPACE, self.worker))
         self._record_admins(admin_ids)
+
+    def close(self) -> None:
+        if not self._life.closed:
+            self._life.close()
+        PostgresDatabase.close(self)
+
+    def worker_alive(self, worker: int) -> bool:
+        """Whether the worker ``worker`` still runs (holds its lock)."""
+        if worker == self.worker:
+            return True
+        with self.connection() as connection:
+            taken = connection.execute("SELECT pg_try_advisory_lock(%s, %s)", (WORKER_NAMESPACE, worker)).fetchone()
+            if taken is not None and taken[0]:
+                connection.execute("SELECT pg_advisory_unlock(%s, %s)", (WORKER_NAMESPACE, worker))
+                return False
+        return True
+
+    # uploads: files and owners ----------------------------------------------------------------------------
+    def keep_upload_file(self, upload_id: int, path: Path) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO upload_files (upload_id, name, content) VALUES (?, ?, ?) ON CONFLICT(upload_id) "
+                       "DO UPDATE SET name = excluded.name, content = excluded.content",
+                       (upload_id, path.name, path.read_bytes()))
+
+    def fetch_upload_file(self, upload_id: int, target: Path) -> bool:
+        row = self._one("SELECT content FROM upload_files WHERE upload_id = ?", (upload_id,))
+        if row is None:
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(bytes(row[0]))
+        return True
+
+    def drop_upload_file(self, upload_id: int) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM upload_files WHERE upload_id = ?", (upload_id,))
+
+    def _own(self, upload_id: int) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO upload_owners (upload_id, worker) VALUES (?, ?) ON CONFLICT(upload_id) "
+                       "DO UPDATE SET worker = excluded.worker", (upload_id, self.worker))
+
+    def create_upload(self, user_id: int, chat_id: int, source_name: str) -> int:
+        upload_id = BotStore.create_upload(self, user_id, chat_id, source_name)
+        self._own(upload_id)
+        return upload_id
+
+    def claim_upload(self, upload_id: int, expected: UploadStatus, new: UploadStatus) -> bool:
+        claimed = BotStore.claim_upload(self, upload_id, expected, new)
+        if claimed:
+            self._own(upload_id)
+        return claimed
+
+    def interrupted_uploads(self) -> list[UploadRow]:
+        """Uploads being read or indexed by a worker that is gone (not those another worker is busy with)."""
+        rows = self._query("SELECT u.*, o.worker AS owner FROM uploads u LEFT JOIN upload_owners o "
+                           "ON o.upload_id = u.id WHERE u.status IN ('parsing', 'indexing')")
+        return [self._upload(r) for r in rows if r["owner"] is None or not self.worker_alive(int(r["owner"]))]
 
     def find_user(self, text: str) -> UserRow | None:
         text = text.strip()

@@ -235,7 +235,7 @@ def test_upload_state_machine(fresh_engine: Engine, store: BotStore, workers: Wo
 
 
 def test_pending_upload_after_a_restart(fresh_engine: Engine, store: BotStore, workers: Workers,
-                                        tmp_path: Path) -> None:
+                                        tmp_path: Path, open_store: Callable[..., BotStore]) -> None:
     def flow() -> Uploads:
         return Uploads(fresh_engine, store, workers, tmp_path / "uploads", limit_mb=20, ttl=0.0)
 
@@ -258,6 +258,17 @@ def test_pending_upload_after_a_restart(fresh_engine: Engine, store: BotStore, w
     gone = run(later.claim(admin, waiting, "ok"))
     assert gone == "already_handled"
     interrupted = run(later.receive(admin, "tb3.txt", 100))
+    if isinstance(store, PostgresBotStore):  # several workers: only a worker that is gone leaves uploads behind
+        restarted = open_store([ADMIN])
+        try:
+            assert run(Uploads(fresh_engine, restarted, workers, tmp_path / "uploads", limit_mb=20,
+                               ttl=0.0).recover()) == []  # its worker still runs
+            store.close()
+            assert [u.id for u in run(Uploads(fresh_engine, restarted, workers, tmp_path / "uploads", limit_mb=20,
+                                              ttl=0.0).recover())] == [interrupted]
+        finally:
+            restarted.close()
+        return
     assert [u.id for u in run(flow().recover())] == [interrupted]
 
 
