@@ -34,6 +34,7 @@ from documents.text import one_line
 from index.database import SchemaTooNew
 from index.embedders.base import EmbedderMismatch
 from index.engine import Engine, IngestReport, IngestStatus, QuestionError
+from index.postgres import DatabaseUnavailable, UnrecognisedDatabase
 
 log = logging.getLogger("nqbot")
 SAMPLES = Path(__file__).resolve().parents[1] / "documents" / "samples"
@@ -360,6 +361,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         engine = Engine(settings)
     except SchemaTooNew as error:
         print(operations.schema_message(error), file=sys.stderr)
+        return 2
+    except (UnrecognisedDatabase, DatabaseUnavailable) as error:
+        print(t("ops.error.database", detail=str(error)), file=sys.stderr)
         return 2
     try:
         return int(args.func(engine, args))

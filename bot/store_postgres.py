@@ -84,8 +84,9 @@ class PostgresBotStore(PostgresDatabase, BotStore):
         self._record_admins(admin_ids)
 
     def close(self) -> None:
-        if not self._life.closed:
-            self._life.close()
+        life = getattr(self, "_life", None)  # not there when the database was refused
+        if life is not None and not life.closed:
+            life.close()
         PostgresDatabase.close(self)
 
     def worker_alive(self, worker: int) -> bool:

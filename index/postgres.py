@@ -160,13 +160,13 @@ def _configure(connection: psycopg.Connection[Any]) -> None:
 
 def open_pool(url: str, *, max_size: int = POOL_SIZE) -> ConnectionPool:
     """A pool of configured connections; raises :class:`DatabaseUnavailable` (password never in it) when the
-    server cannot be reached within a few seconds."""
+    server cannot be reached within 10 seconds."""
     pool: ConnectionPool = ConnectionPool(
         url, min_size=1, max_size=max_size, open=False, configure=_configure,
         kwargs={"autocommit": True}, check=ConnectionPool.check_connection, name="nqbot",
     )
     try:
-        pool.open(wait=True, timeout=15.0)
+        pool.open(wait=True, timeout=10.0)
     except Exception as error:  # noqa: BLE001 - libpq's message may hold the host, never the password
         pool.close()
         raise DatabaseUnavailable(f"cannot connect to {redact(url)}: {type(error).__name__}") from None
