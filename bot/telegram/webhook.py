@@ -132,6 +132,7 @@ def _dispatcher(application: Application) -> InboxDispatcher | None:
     services = application.bot_data.get("services")
     store = getattr(services, "store", None)
     if isinstance(store, PostgresBotStore):
+        log.info("webhook worker %d: updates go through the shared inbox", store.worker)
         return InboxDispatcher(application, Inbox(store))
     return None
 
