@@ -106,6 +106,8 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     if not is_postgres_url(url):
         raise SystemExit("nqbot migrate: --to needs a postgresql:// URL")
     paths = DataPaths.of(settings.data_dir)
+    if paths.catalog.is_file():  # an older data directory: backed up, then brought up to date first
+        upgrade_if_older(settings.model_copy(update={"database_url": None}))
     result = migrate(paths, url, progress=lambda step, count: print(f"  {step}: {count}", file=sys.stderr))
     if args.json:
         print(counts_json(result))
