@@ -1,16 +1,16 @@
 """``nqbot migrate --to postgresql://…``: copy an SQLite + FAISS installation into PostgreSQL, and prove by counts
 that nothing was lost.
 
-The source is a data directory as the bot leaves it (``catalog.sqlite3``, ``bot.sqlite3``, ``files/``); it is
-only read (an older one is first backed up and brought up to date, as any command does). The target must be an empty database (or one nqbot created and nothing wrote into yet): nqbot creates
-its tables there, copies every row with its id (so chunk ids, question ids and the buttons that name them stay
-valid), turns each passage's stored embedding into a pgvector value and its text into the keyword terms FTS5
-had, counts terms, builds the HNSW index last, and copies the stored originals into the database. The FAISS
-file is not read: the embeddings in ``catalog.sqlite3`` are the source of truth.
+The source is a data directory as the bot leaves it (``catalog.sqlite3``, ``bot.sqlite3``, ``files/``); it is only
+read (an older one is first backed up and brought up to date, as any command does). The target must be an empty
+database (or one nqbot created and nothing wrote into yet): nqbot creates its tables there, copies every row with
+its id (so chunk ids, question ids and the buttons that name them stay valid), turns each passage's stored
+embedding into a pgvector value and its text into the keyword terms FTS5 had, counts terms, builds the HNSW index
+last, and copies the stored originals into the database. The FAISS file is not read: the embeddings in
+``catalog.sqlite3`` are the source of truth.
 
-Then both sides are counted with the same queries (the backup manifest's counts) and any difference is
-reported; the command exits 1 when there is one.
-"""
+Then both sides are counted with the same queries (the backup manifest's counts) and any difference is reported;
+the command exits 1 when there is one."""
 
 from __future__ import annotations
 
