@@ -331,6 +331,7 @@ def upload_and_check(fake: Any, t0: float, out: dict[str, Any]) -> None:
     """The admin uploads a notice and confirms it; five members ask about it until it answers (each once)."""
     time.sleep(max(0.0, t0 + UPLOAD_AT - time.monotonic()))
     admin = fake.user(ADMIN_ID, "Admin")
+    out["sent_at"] = round(time.monotonic() - t0, 1)
     sent = fake.send_document(admin, "tb-950.txt", NOTICE.encode(), mime_type="text/plain")
     preview = fake.wait_for(lambda: next((m for m in fake.bot_messages(ADMIN_ID) if "up:" in json.dumps(
         m.get("reply_markup") or {})), None), timeout=120)
@@ -340,8 +341,8 @@ def upload_and_check(fake: Any, t0: float, out: dict[str, Any]) -> None:
     done = fake.wait_for(lambda: next((m for m in fake.bot_messages(ADMIN_ID) if m["message_id"] ==
                                        preview["message_id"] and "✅" in m.get("text", "")), None), timeout=300)
     indexed = time.monotonic()
-    out.update({"sent_at": round(time.monotonic() - t0, 1), "message_id": sent["message_id"],
-                "indexed_at": round(indexed - t0, 1), "done_text": done["text"][:60], "checks": []})
+    out.update({"message_id": sent["message_id"], "indexed_at": round(indexed - t0, 1),
+                "done_text": done["text"][:60], "checks": []})
     for user_id in CHECKERS:
         user = fake.user(user_id, f"Kiểm tra {user_id}")
         before = len(answers(fake, user_id))
@@ -407,7 +408,7 @@ def analyse(fake: Any, members: list[Member], log: list[dict[str, Any]], inbox: 
         "worker_error_logs": {str(n): sum(1 for line in text.splitlines() if " ERROR " in line)
                               for n, text in worker_logs.items()},
         "upload": {**upload, **upload_workers},
-        "rejected_requests": len(fake.rejected),
+        "rejected_requests": [{k: str(v)[:120] for k, v in r.items()} for r in fake.rejected],
     }
 
 

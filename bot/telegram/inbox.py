@@ -59,8 +59,11 @@ class Inbox:
 
     def _take(self, update_id: int, worker: int) -> bool:
         with self.store.transaction() as db:
-            return db.execute("UPDATE inbox SET worker = ? WHERE update_id = ? AND worker = ? AND state = 'working' "
-                              "RETURNING update_id", (self.store.worker, update_id, worker)).fetchone() is not None
+            taken = db.execute("UPDATE inbox SET worker = ? WHERE update_id = ? AND worker = ? AND state = 'working' "
+                               "RETURNING update_id", (self.store.worker, update_id, worker)).fetchone() is not None
+        if taken:
+            log.warning("took over 1 updates of worker %d, which is gone (sent again)", worker)
+        return taken
 
     def done(self, update_id: int) -> None:
         with self.store.transaction() as db:
