@@ -27,7 +27,7 @@ from documents.model import Chunk
 from index.catalog import Catalog
 from index.database import Connection, Schema
 from index.keywords import index_terms
-from index.postgres import Lock, PostgresDatabase, Transaction
+from index.postgres import DatabaseUnavailable, Lock, PostgresDatabase, Transaction
 from index.restore import DiacriticRestorer
 
 K1 = 1.2
@@ -153,24 +153,18 @@ class PostgresCatalog(PostgresDatabase, Catalog):
         if installed is None:
             available = db.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'").fetchone()
             if available is None:
-                from index.postgres import DatabaseUnavailable
-
                 raise DatabaseUnavailable(f"{self.location}: the pgvector extension is not installed on the server "
                                           "(Debian: apt install postgresql-15-pgvector)")
             db.execute("SAVEPOINT vector")
             try:
                 db.execute("CREATE EXTENSION IF NOT EXISTS vector")
             except Exception as error:  # noqa: BLE001 - turned into what the administrator has to do
-                from index.postgres import DatabaseUnavailable
-
                 raise DatabaseUnavailable(
                     f"{self.location}: this user may not create the vector extension; as a superuser run "
                     "CREATE EXTENSION vector; in this database") from error
             installed = db.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'").fetchone()
         version = tuple(int(part) for part in re.findall(r"\d+", str(installed[0]))[:2])
         if version < (0, 5):
-            from index.postgres import DatabaseUnavailable
-
             raise DatabaseUnavailable(f"{self.location}: pgvector {installed[0]} is too old; nqbot needs 0.5 or newer")
 
     # writes ---------------------------------------------------------------------------------------------
