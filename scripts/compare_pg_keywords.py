@@ -7,7 +7,8 @@ and latency.
 
 The database must hold the ALQAC laws (``nqbot eval alqac … --index-dir DIR`` on SQLite, then
 ``nqbot --data-dir DIR migrate --to URL``). Every ranker gets the same terms (the question's keyword terms, very
-common ones left out, as retrieval does) and returns 40 passages; passages map to articles as ``nqbot eval`` does.
+common ones left out, as retrieval does) and stands in for the keyword side of retrieval, alone and fused with the
+dense side (the adaptive fusion tuned on BM25 scores); passages map to articles as ``nqbot eval`` does.
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ from config.settings import Settings  # noqa: E402
 from index.catalog_postgres import PostgresCatalog, tsquery_literal  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluation import _ARTICLE, load_alqac, metrics  # noqa: E402
-from index.keywords import query_terms  # noqa: E402
-from index.retrieval import MAX_TERM_SHARE  # noqa: E402
 
 Ranker = Callable[[list[str]], list[tuple[int, float]]]
 
@@ -49,7 +48,7 @@ def trigram_ranker(catalog: PostgresCatalog, url: str) -> Ranker:
 
     def run(terms: list[str]) -> list[tuple[int, float]]:
         text = " ".join(t for t in terms if t.isascii())  # trigrams of Han bigrams are the bigrams themselves
-        found = connection.execute("SELECT id, word_similarity(%s, body) AS s FROM trgm_bodies WHERE %s <% body "
+        found = connection.execute("SELECT id, word_similarity(%s, body) AS s FROM trgm_bodies WHERE %s <%% body "
                                    "ORDER BY s DESC, id LIMIT 40", (text, text)).fetchall()
         return [(int(r[0]), float(r[1])) for r in found]
 
@@ -65,7 +64,7 @@ def rankers(catalog: PostgresCatalog, trgm_url: str | None = None) -> dict[str, 
             return [(int(r[0]), float(r[1])) for r in rows]
         return run
 
-    found: dict[str, Ranker] = {"bm25 (FTS5's, in SQL)": lambda terms: catalog.search_terms(terms, 40),
+    found: dict[str, Ranker] = {"bm25 (FTS5's, in SQL)": lambda terms: PostgresCatalog.search_terms(catalog, terms, 40),
                                 "ts_rank": rank("ts_rank"), "ts_rank_cd": rank("ts_rank_cd")}
     if trgm_url:
         found["pg_trgm word_similarity"] = trigram_ranker(catalog, trgm_url)
@@ -103,27 +102,36 @@ def main() -> int:
         catalog = engine.catalog
         assert isinstance(catalog, PostgresCatalog), "set NQBOT_DATABASE_URL"
         names = {d.id: d.title or "" for d in engine.documents()}
-        print(f"{'ranker':28} {'Acc@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7} {'p50 ms':>7} {'p95 ms':>7}")
+        print(f"{'ranker':28} {'mode':8} {'Acc@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7} {'p50 ms':>7} {'p95 ms':>7}")
         for name, ranker in rankers(catalog, args.trgm_url).items():
-            ranked: list[list[tuple[str, str]]] = []
             timings: list[float] = []
-            for question in questions:
-                terms = catalog.selective_terms(query_terms(engine.rewrite(question.text)), MAX_TERM_SHARE)
+
+            def timed(terms: list[str], limit: int, version_ids: object = None, ranker: Ranker = ranker,
+                      timings: list[float] = timings) -> list[tuple[int, float]]:
                 started = time.perf_counter()
-                hits = ranker(terms)
+                hits = ranker(list(terms))
                 timings.append(1000 * (time.perf_counter() - started))
-                chunks = catalog.chunks([cid for cid, _ in hits])
-                articles: list[tuple[str, str]] = []
-                for chunk_id, _ in hits:
-                    chunk = chunks.get(chunk_id)
-                    match = _ARTICLE.match(chunk.locator) if chunk else None
-                    if chunk and match and (key := (names.get(chunk.document_id, ""), match.group(1))) not in articles:
-                        articles.append(key)
-                ranked.append(articles)
-            m = metrics(ranked, questions)
-            q = statistics.quantiles(timings, n=100)
-            print(f"{name:28} {m['Acc@1']:6.3f} {m['Recall@5']:6.3f} {m['Recall@10']:6.3f} {m['MRR@10']:7.3f} "
-                  f"{q[49]:7.1f} {q[94]:7.1f}")
+                return hits[:limit]
+
+            catalog.search_terms = timed  # type: ignore[method-assign]
+            for mode in ("keyword", "hybrid"):
+                ranked: list[list[tuple[str, str]]] = []
+                for question in questions:
+                    hits = engine.retrieve(question.text, limit=40, mode=mode)  # type: ignore[arg-type]
+                    chunks = catalog.chunks([h.chunk_id for h in hits])
+                    articles: list[tuple[str, str]] = []
+                    for hit in hits:
+                        chunk = chunks.get(hit.chunk_id)
+                        match = _ARTICLE.match(chunk.locator) if chunk else None
+                        if chunk and match and (key := (names.get(chunk.document_id, ""),
+                                                        match.group(1))) not in articles:
+                            articles.append(key)
+                    ranked.append(articles)
+                m = metrics(ranked, questions)
+                q = statistics.quantiles(timings, n=100)
+                print(f"{name:28} {mode:8} {m['Acc@1']:6.3f} {m['Recall@5']:6.3f} {m['Recall@10']:6.3f} "
+                      f"{m['MRR@10']:7.3f} {q[49]:7.1f} {q[94]:7.1f}", flush=True)
+            del catalog.search_terms
         engine.close()
     return 0
 
