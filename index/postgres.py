@@ -43,8 +43,10 @@ SCHEMA_NAME = "nqbot"
 LOCK_NAMESPACE = 0x6E71
 MIN_SERVER = 150000
 POOL_SIZE = 8
-#: HNSW candidates examined per search (pgvector's default, 40, is below the 50 candidates retrieval asks for).
-EF_SEARCH = 100
+#: HNSW candidates examined per search (pgvector's default, 40, is below the 50 candidates retrieval asks for). On
+#: the full corpus (12,238 passages, 300 questions) 400 gives recall@10 0.996 and recall@50 0.994 of an exact search
+#: in 3.2 ms (100: 0.961 / 0.934 in 1.0 ms; an exact scan: 24 ms).
+EF_SEARCH = 400
 
 
 class Lock(IntEnum):
