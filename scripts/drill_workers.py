@@ -16,10 +16,11 @@ What it sets up (all on 127.0.0.1, stopped at the end):
 
 Then ``--members`` simulated members ask for ``--seconds`` (each waits for the answer, then paces itself under
 the per-user limit); an admin uploads a notice and confirms it while they ask, and five more members ask about it
-until it is answered; at ``--kill-at`` seconds worker 1 is killed with SIGKILL. Afterwards the drill checks that
-every question got exactly one answer (answers with the 👍/👎 keyboard per chat, and the questions logged in the
-database per member, both equal to the questions asked), which worker handled each update (the shared inbox),
-what nginx and the fake saw, and writes everything to ``--out``.
+until it is answered; at ``--kill-at`` seconds worker 1 is killed with SIGKILL at a moment it is handling an update
+(recorded in the inbox, not yet answered). Afterwards the drill checks that every question got exactly one answer
+(answers with the 👍/👎 keyboard per chat, and the questions logged in the database per member, both equal to the
+questions asked), which worker handled each update (the shared inbox), how long after the kill worker 2 took
+worker 1's unanswered updates over (its log), what nginx and the fake saw, and writes everything to ``--out``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -285,9 +287,10 @@ def drill(args: argparse.Namespace) -> dict[str, Any]:
         uploader = threading.Thread(target=upload_and_check, args=(fake, t0, upload), daemon=True)
         uploader.start()
         time.sleep(max(0.0, t0 + args.kill_at - time.monotonic()))
-        os.kill(workers[0].pid, signal.SIGKILL)
-        killed_at = time.monotonic() - t0
-        print(f"worker 1 killed (SIGKILL) at {killed_at:.1f} s", flush=True)
+        busy = kill_while_busy(url, workers[0], ids.get(1))
+        killed_at, killed_clock = time.monotonic() - t0, time.time()
+        result["busy_when_killed"] = busy
+        print(f"worker 1 killed (SIGKILL) at {killed_at:.1f} s, handling {busy} updates", flush=True)
         for member in members:
             member.join(timeout=args.seconds + 120)
         uploader.join(timeout=180)
@@ -301,6 +304,7 @@ def drill(args: argparse.Namespace) -> dict[str, Any]:
             logged = {int(r[0]): int(r[1]) for r in connection.execute(
                 "SELECT user_id, COUNT(*) FROM nqbot.questions GROUP BY user_id")}
         result.update(analyse(fake, members, log, inbox, logged, ids, wall, killed_at, upload, tmp))
+        result["takeover_seconds"] = takeover_seconds(tmp / "worker2.log", killed_clock)
     finally:
         for process in reversed(processes):
             if process.poll() is None:
@@ -314,6 +318,35 @@ def drill(args: argparse.Namespace) -> dict[str, Any]:
             server.cleanup()
         result["logs"] = str(tmp)
     return result
+
+
+def kill_while_busy(url: str, worker: subprocess.Popen[bytes], worker_id: int | None, wait: float = 10.0) -> int:
+    """SIGKILL the worker at a moment it is handling updates (recorded, not yet answered), if one comes within
+    ``wait`` seconds; how many it was handling."""
+    import psycopg
+
+    busy = 0
+    deadline = time.monotonic() + wait
+    with psycopg.connect(url, autocommit=True) as connection:
+        while time.monotonic() < deadline and worker_id is not None:
+            row = connection.execute("SELECT COUNT(*) FROM nqbot.inbox WHERE state = 'working' AND worker = %s",
+                                     (worker_id,)).fetchone()
+            busy = int(row[0]) if row else 0
+            if busy:
+                break
+            time.sleep(0.002)
+        os.kill(worker.pid, signal.SIGKILL)
+    return busy
+
+
+def takeover_seconds(log_file: Path, killed_clock: float) -> float | None:
+    """Seconds from the kill to worker 2's first log line saying it took over worker 1's updates (None: none)."""
+    for line in log_file.read_text(errors="replace").splitlines():
+        if "took over" in line:
+            stamp = datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f").timestamp()
+            if stamp >= killed_clock - 0.01:
+                return round(stamp - killed_clock, 2)
+    return None
 
 
 def worker_ids(tmp: Path) -> dict[int, int]:
