@@ -353,3 +353,21 @@ def test_backups_run_at_a_lower_cpu_priority(tmp_path: Path) -> None:
     with pytest.raises(OperationError):
         in_background(backup, DataPaths.of(tmp_path / "no-data"), tmp_path / "b")
     assert not (tmp_path / "b").exists()
+
+
+def test_a_paced_backup_pauses_in_proportion_to_its_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A backup beside the bot uses about a third of a core: after each slice of work it sleeps twice as long."""
+    from bot.operations import archive
+
+    clock = [0.0]
+    slept: list[float] = []
+    monkeypatch.setattr(archive.time, "perf_counter", lambda: clock[0])
+    monkeypatch.setattr(archive.time, "sleep", lambda seconds: slept.append(seconds))
+    pace = archive.Pace(1 / 3)
+    clock[0] = 0.01
+    pace.step()
+    assert slept == []  # less than a slice of work: no pause yet
+    clock[0] = 0.06
+    pace.step()
+    assert slept == [pytest.approx(0.12)]
+    assert archive.Pace(None).share is None and archive.Pace(1.0).step() is None

@@ -6,8 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import time
 from pathlib import Path
 
@@ -15,19 +17,44 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.access import Caller, resolve_caller
+from bot.audit import Action
+from bot.i18n import t
 from bot.store import SCHEMA, BotStore
+from bot.study.bank import ImportReport, Status
+from bot.study.commands import (
+    ContestResults,
+    DailyOff,
+    DailySet,
+    DailyShow,
+    ExportRequest,
+    HostChange,
+    HostList,
+    ListContests,
+    NewContest,
+    Person,
+    QuestionsRequest,
+    Records,
+    Usage,
+    parse_arguments,
+)
+from bot.study.contests import Attempt, Contest, NoContest, Ranking
 from bot.study.contests import Refusal as ContestRefusal
-from bot.study.daily import Schedules, parse_time
-from bot.study.exports import Format, table
-from bot.study.quizzes import Missing, Refusal, parse_arguments
+from bot.study.daily import Current, Schedule, Schedules, Stopped, parse_time
+from bot.study.daily import Refusal as DailyRefusal
+from bot.study.exports import Export, Format, NoRecords, table
+from bot.study.quizzes import Done, Missing, Refusal
 from bot.study.results import Run, RunKind, best_streak
+from bot.study.review import Listing, Preview, Unreadable
+from bot.study.review import Refusal as ReviewRefusal
 from bot.study.saved import Saving
 from bot.study.services import StudyServices, build_study_services
-from bot.study.sessions import Finished, Step, reading_steps
+from bot.study.sessions import Finished, HostChanged, Opened, Step, UnknownUser, reading_steps
 from bot.study.sessions import Refusal as SessionRefusal
+from bot.telegram.study_render import answer_toast
 from documents.model import Section
 from index.engine import Engine
 from tests.test_bot_audit import VERSION_1
+from tests.test_quiz import BANK as QUIZ_BANK
 
 ADMIN, HOST, LAN, MINH = 1, 2, 3, 4
 NAMES = {ADMIN: "Admin", HOST: "Host", LAN: "Lan", MINH: "Minh"}
@@ -233,3 +260,162 @@ def test_saved_passages_and_exports(study: StudyServices, party_engine: Engine) 
         "Lan", "2030-03-18 00:46:40"]
     sheet = load_workbook(io.BytesIO(table(headers, rows, Format.XLSX))).active
     assert sheet is not None and sheet["A2"].value == "Lan"
+
+
+def test_hosts_are_named_by_admins_in_a_group_and_audited(study: StudyServices) -> None:
+    sessions, store = study.sessions, study.bank.store
+    assert sessions.hosting(caller(study, ADMIN), HostList()) is SessionRefusal.NOT_GROUP
+    assert sessions.hosting(caller(study, LAN, GROUP), HostChange(False, "Host")) is SessionRefusal.NOT_ADMIN
+    assert sessions.hosting(caller(study, ADMIN, GROUP), HostList()) == []
+    assert sessions.hosting(caller(study, ADMIN, GROUP), HostChange(False, "@nobody")) == UnknownUser("@nobody")
+    assert sessions.hosting(caller(study, ADMIN, GROUP), HostChange(False, None)) == UnknownUser("?")
+    added = sessions.hosting(caller(study, ADMIN, GROUP), HostChange(False, str(HOST)))
+    assert isinstance(added, HostChanged) and added.user.id == HOST and not added.removed
+    newcomer = sessions.hosting(caller(study, ADMIN, GROUP), HostChange(False, Person(9, "Hoa", "hoa_cb")))
+    assert isinstance(newcomer, HostChanged) and store.user(9) is not None  # someone replied to is recorded
+    assert [u.id for u in sessions.hosting(caller(study, ADMIN, GROUP), HostList())] == [HOST, 9]  # type: ignore[union-attr]
+    assert sessions.may_host(caller(study, HOST, GROUP))
+    removed = sessions.hosting(caller(study, ADMIN, GROUP), HostChange(True, "@hoa_cb"))
+    assert isinstance(removed, HostChanged) and removed.removed and removed.user.id == 9
+    assert [(e.action, e.target, e.detail) for e in store.audit_log()][::-1] == [
+        (Action.HOST, "Host (2)", "Chi bộ (-1001)"), (Action.HOST, "@hoa_cb (9)", "Chi bộ (-1001)"),
+        (Action.HOST, "@hoa_cb (9)", "removed from Chi bộ (-1001)")]
+
+
+def test_daily_questions_are_set_by_hosts_in_a_group(study: StudyServices) -> None:
+    daily = study.daily
+    seven = DailySet(time(7, 0), ())
+    assert daily.command(caller(study, ADMIN), seven) is DailyRefusal.NOT_GROUP
+    assert daily.command(caller(study, LAN, GROUP), seven) is DailyRefusal.NOT_HOST
+    host = caller(study, HOST, GROUP)
+    study.sessions.set_host(GROUP, HOST, True, by=ADMIN)
+    assert daily.command(host, DailyShow()) == Current(None)
+    assert daily.command(host, DailyOff()) == Stopped(False)
+    assert daily.command(host, DailySet(time(7, 0), ("999-NQ/TW",))) == Missing(["999-NQ/TW"])
+    schedule = daily.command(host, DailySet(time(6, 45), ("57",)))
+    assert isinstance(schedule, Schedule) and schedule.at == time(6, 45)
+    assert schedule.documents == (study.quizzes.resolve("57").id,)  # type: ignore[union-attr]
+    assert daily.command(host, DailyShow()) == Current(schedule)
+    assert daily.command(host, DailyOff()) == Stopped(True) and study.schedules.get(GROUP, None) is None
+    assert [(e.action, e.actor_id, e.detail) for e in study.bank.store.audit_log()] == [(Action.DAILY, HOST, "06:45")]
+
+
+def test_contests_are_opened_listed_and_closed_by_admins(study: StudyServices) -> None:
+    admin, lan = caller(study, ADMIN), caller(study, LAN)
+    desk = study.contest_admin
+    assert desk.command(lan, ListContests()) is ContestRefusal.NOT_ADMIN
+    assert desk.command(admin, ListContests()) == [] and desk.command(admin, Usage()) == Usage()
+    assert desk.command(admin, NewContest(("999-NQ/TW",), 2, 7, None)) == Missing(["999-NQ/TW"])
+    contest = desk.command(admin, NewContest(("57", "71"), 3, 2, 30))
+    assert isinstance(contest, Contest) and contest.title == "Cuộc thi tìm hiểu 57-NQ/TW, 71-NQ/TW"
+    assert len(contest.questions) == 3 and contest.seconds == 30 and contest.documents is not None
+    assert abs(contest.deadline - contest.created_at - 2 * 86400) < 5
+    english = desk.command(replace(admin, lang="en"), NewContest((), 2, 7, None))
+    assert isinstance(english, Contest) and english.title == "Contest on the documents" and english.documents is None
+    assert [c.id for c in desk.command(admin, ListContests())] == [english.id, contest.id]  # type: ignore[union-attr]
+    assert study.contests.attempt(caller(study, LAN, GROUP), contest.id) is ContestRefusal.PRIVATE_ONLY
+    attempt = study.contests.attempt(lan, contest.id)
+    assert isinstance(attempt, Attempt) and attempt.contest == contest and attempt.run.kind is RunKind.CONTEST
+    assert study.contests.attempt(lan, contest.id) is ContestRefusal.ALREADY_TAKEN
+    assert desk.command(admin, ContestResults(999, close=True)) == NoContest(999)
+    ranking = desk.command(admin, ContestResults(contest.id, close=True))
+    assert isinstance(ranking, Ranking) and ranking.closed and [r.name for r in ranking.ranks] == ["Lan"]
+    assert [name for name, _ in ranking.files] == [f"contest-{contest.id}.csv", f"contest-{contest.id}.xlsx"]
+    assert study.contests.attempt(caller(study, MINH), contest.id) is ContestRefusal.CLOSED
+    assert [(e.action, e.target) for e in study.bank.store.audit_log()][::-1] == [
+        (Action.CONTEST_OPEN, f"#{contest.id}"), (Action.CONTEST_OPEN, f"#{english.id}"),
+        (Action.CONTEST_CLOSE, f"#{contest.id}")]
+
+
+def test_exports_of_a_session_or_a_contest(study: StudyServices) -> None:
+    exports, admin = study.exports, caller(study, ADMIN, GROUP)
+    assert exports.export(admin, ExportRequest(Records.SESSION, None)) == Usage()  # the group has had no session
+    assert exports.export(caller(study, ADMIN), ExportRequest(Records.SESSION, None)) == Usage()
+    assert exports.export(admin, ExportRequest(Records.SESSION, 999)) == NoRecords()
+    session = study.sessions.open(admin, "57")
+    assert not isinstance(session, str) and study.sessions.attend(caller(study, LAN, GROUP), session.id)
+    export = exports.export(admin, ExportRequest(Records.SESSION, None))  # the group's latest session
+    assert isinstance(export, Export) and export.rows == 1
+    assert [name for name, _ in export.files] == [f"session-{session.id}.csv", f"session-{session.id}.xlsx"]
+    (row,) = csv.DictReader(io.StringIO(export.files[0][1].decode("utf-8-sig")))
+    assert row["name"] == "Lan" and re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", row["present_at"])
+    empty = exports.export(caller(study, ADMIN), ExportRequest(Records.CONTEST, 999))  # no such contest: no rows
+    assert isinstance(empty, Export) and empty.rows == 0
+    assert [(e.target, e.detail) for e in study.bank.store.audit_log()] == [
+        ("contest 999", "0 rows"), (f"session {session.id}", "1 rows")]
+
+
+def test_a_session_opens_with_its_outline_and_is_led_by_its_host(study: StudyServices) -> None:
+    sessions, admin = study.sessions, caller(study, ADMIN, GROUP)
+    assert sessions.start(caller(study, LAN, GROUP), "57") is SessionRefusal.NOT_HOST
+    assert sessions.start(admin, "999") is SessionRefusal.NOT_FOUND
+    opened = sessions.start(admin, "57")
+    assert isinstance(opened, Opened) and opened.document.number == "57-NQ/TW" and opened.sections
+    assert opened.sections == study.quizzes.engine.outline(opened.document.id)
+    assert sessions.lead(admin, opened.session.id) == opened.session
+    assert sessions.lead(caller(study, LAN, GROUP), opened.session.id) is SessionRefusal.NOT_HOST
+    assert sessions.lead(admin, 999) is SessionRefusal.CLOSED
+    run = study.quizzes.session_quiz(admin, opened.session)
+    assert isinstance(run, Run) and run.session_id == opened.session.id and run.documents == (opened.document.id,)
+    assert study.quizzes.session_quiz(admin, opened.session) is Refusal.ALREADY_RUNNING
+    sessions.close(admin, opened.session.id)
+    assert sessions.lead(admin, opened.session.id) is SessionRefusal.CLOSED
+
+
+def test_a_poll_vote_counts_as_an_answer_in_the_polls_chat(study: StudyServices) -> None:
+    quizzes = study.quizzes
+    run = quizzes.start(caller(study, ADMIN, GROUP), ["57"], 2, rng=random.Random(3))
+    assert isinstance(run, Run)
+    ask = quizzes.next(run.id)
+    assert not isinstance(ask, Done)
+    opened = quizzes.open_round(ask, chat_id=GROUP)
+    right, wrong = ask.question.correct, (ask.question.correct + 1) % len(ask.question.options)
+    lan = quizzes.vote(Person(LAN, "Lan", "lan_dv", "en"), opened, right)
+    assert lan is not None and lan.first and lan.correct and lan.run.id == run.id
+    assert study.bank.store.user(LAN).username == "lan_dv"  # type: ignore[union-attr]
+    again = quizzes.vote(Person(LAN, "Lan"), opened, wrong)
+    assert again is not None and not again.first
+    minh = quizzes.vote(Person(MINH, "Minh"), opened, wrong)
+    assert minh is not None and not minh.correct
+    assert quizzes.vote(Person(MINH, "Minh"), opened, 99) is None  # no such option
+    assert answer_toast(None, "vi") == t("tg.quiz.closed", "vi")
+    assert answer_toast(again, "vi") == t("tg.quiz.already", "vi")
+    assert answer_toast(lan, "vi") == t("tg.quiz.toast_right", "vi")
+    option = f"{'ABCDEFGHIJKL'[right]}. {ask.question.options[right]}"[:150]
+    assert answer_toast(minh, "en") == t("tg.quiz.toast_wrong", "en", answer=option)
+    quizzes.close_round(opened.id)
+    assert quizzes.vote(Person(HOST, "Host"), opened, right) is None  # the round is closed
+
+
+def test_admins_import_and_review_the_bank(study: StudyServices, tmp_path: Path) -> None:
+    review, store = study.review, study.bank.store
+    admin, lan = caller(study, ADMIN), caller(study, LAN)
+    limit = review.limit_mb * 1024 * 1024
+    assert review.refusal(lan, 10) is ReviewRefusal.NOT_ADMIN
+    assert review.refusal(admin, limit + 1) is ReviewRefusal.TOO_LARGE
+    assert review.refusal(admin, limit) is None and review.refusal(admin, None) is None
+    (tmp_path / "bank.pdf").write_bytes(b"%PDF-1.4")
+    assert review.import_file(admin, tmp_path / "bank.pdf", "bank.pdf") == Unreadable("unsupported")
+    report = review.import_file(admin, QUIZ_BANK, "ôn tập.txt")
+    assert isinstance(report, ImportReport) and (report.read, report.backed) == (6, 4)
+    to_review = review.listing(QuestionsRequest(review=True), limit=30)
+    assert isinstance(to_review, Listing) and to_review.total == 2
+    assert {q.status for q in to_review.questions} == {Status.UNSUPPORTED, Status.DISAGREES}
+    assert review.listing(QuestionsRequest(number="999-NQ/TW"), limit=30) == Missing(["999-NQ/TW"])
+    everything = review.listing(QuestionsRequest(), limit=3)
+    assert isinstance(everything, Listing) and everything.total == 6 and len(everything.questions) == 3
+    unbacked = review.preview(to_review.questions[0].id)
+    assert unbacked is not None and not unbacked.switchable and unbacked.document is None
+    backed = next(q for q in everything.questions if q.status is Status.OK)
+    shown = review.preview(backed.id)
+    assert shown is not None and shown.switchable and shown.verified and shown.document is not None
+    assert review.preview(99999) is None
+    assert review.set_enabled(admin, [backed.id, 99999], False) == [backed.id]
+    assert review.set_enabled(admin, [99999], False) == []  # no such question: not audited
+    assert review.set_enabled(admin, [to_review.questions[0].id], True) == []  # an unbacked one stays off
+    assert review.switch(lan, backed.id, True) is ReviewRefusal.NOT_ADMIN
+    switched = review.switch(admin, backed.id, True)
+    assert isinstance(switched, Preview) and switched.question.enabled
+    assert [(e.action, e.target, e.detail) for e in store.audit_log()][::-1] == [
+        (Action.QUIZ_IMPORT, "ôn tập.txt", "4/6"), (Action.QUIZ_DISABLE, f"#{backed.id}", ""),
+        (Action.QUIZ_ENABLE, f"#{backed.id}", "")]

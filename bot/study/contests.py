@@ -11,12 +11,21 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING, TypeAlias
 
+from bot.access import Caller
+from bot.audit import Action
+from bot.i18n import t
 from bot.store import BotStore
 from bot.study.bank import QuestionBank
+from bot.study.commands import ContestResults, ListContests, NewContest, Usage
+from bot.study.exports import record_files
 from bot.study.results import Results, Run, RunKind, RunStatus, display_name
 from index.database import Row, now
 from index.quiz.model import LETTERS
+
+if TYPE_CHECKING:  # for types only: quizzes.py imports this module
+    from bot.study.quizzes import Missing, Quizzes
 
 
 class Refusal(StrEnum):
@@ -24,6 +33,10 @@ class Refusal(StrEnum):
     CLOSED = "closed"
     ALREADY_TAKEN = "already_taken"
     NO_QUESTIONS = "no_questions"
+    #: A contest is taken in private chat, not in a group.
+    PRIVATE_ONLY = "private_only"
+    #: Opening, listing, closing contests and their rankings are for admins.
+    NOT_ADMIN = "not_admin"
 
 
 @dataclass(frozen=True)
@@ -54,6 +67,31 @@ class Rank:
     #: ``1:B 2:A 3:- …`` (``-``: not answered, or answered after the deadline).
     answers: str
     finished: bool
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A member's attempt, just begun: the run that asks the contest's questions."""
+
+    run: Run
+    contest: Contest
+
+
+@dataclass(frozen=True)
+class NoContest:
+    """No contest has this id."""
+
+    contest_id: int
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A contest's ranking and its export (file name, content: CSV and XLSX); ``closed``: closed just now."""
+
+    contest: Contest
+    ranks: list[Rank]
+    files: list[tuple[str, bytes]]
+    closed: bool = False
 
 
 def _contest(row: Row) -> Contest:
@@ -115,6 +153,17 @@ class Contests:
             return Refusal.ALREADY_TAKEN
         return run
 
+    def attempt(self, caller: Caller, contest_id: int) -> Attempt | Refusal:
+        """``/contest ID`` (or its link): the caller's one attempt, in private chat."""
+        if caller.is_group:
+            return Refusal.PRIVATE_ONLY
+        run = self.begin(contest_id, caller.user_id, caller.chat_id, caller.lang)
+        if not isinstance(run, Run):
+            return run
+        contest = self.get(contest_id)
+        assert contest is not None
+        return Attempt(run, contest)
+
     def finished(self, contest_id: int, user_id: int) -> None:
         with self.store.transaction() as db:
             db.execute("UPDATE contest_attempts SET finished_at = ? WHERE contest_id = ? AND user_id = ? AND "
@@ -167,3 +216,57 @@ class Contests:
              round(r.seconds, 1), "yes" if r.finished else "no", r.answers] for r in self.ranking(contest_id)]
         return headers, rows
 
+
+
+#: An admin's contest command, and what it comes to (:class:`Missing`: documents named that the library lacks).
+AdminRequest = NewContest | ListContests | ContestResults | Usage
+AdminOutcome: TypeAlias = "Refusal | Usage | Missing | Contest | list[Contest] | NoContest | Ranking"
+
+
+class ContestAdmin:
+    """What admins do with contests from a chat: open one on documents they name, list them, close one, see a
+    ranking with its export. Opening and closing are audited."""
+
+    def __init__(self, contests: Contests, quizzes: Quizzes) -> None:
+        self.contests = contests
+        self.quizzes = quizzes
+
+    def command(self, caller: Caller, request: AdminRequest) -> AdminOutcome:
+        """An admin's ``/contest new | list | results | close`` (members get NOT_ADMIN)."""
+        if not caller.is_admin:
+            return Refusal.NOT_ADMIN
+        if isinstance(request, NewContest):
+            return self.open(caller, request)
+        if isinstance(request, ListContests):
+            return self.contests.listing()
+        if isinstance(request, ContestResults):
+            return self.results(caller, request)
+        return request
+
+    def open(self, caller: Caller, request: NewContest) -> Missing | Refusal | Contest:
+        """A contest on the documents named (none: all the caller may see), titled in the caller's language."""
+        documents = self.quizzes.documents(caller, request.numbers)
+        if documents is not None and not isinstance(documents, list):
+            return documents  # numbers that are not in the caller's library
+        found = (self.quizzes.engine.document(document_id) for document_id in documents or [])
+        labels = [document.label for document in found if document is not None]
+        title = t("tg.contest.title", caller.lang, documents=", ".join(labels) or t("tg.contest.all", caller.lang))
+        created = self.contests.create(title=title, created_by=caller.user_id, documents=documents,
+                                       count=request.count, deadline=now() + request.days * 86400,
+                                       seconds=request.seconds)
+        if isinstance(created, Contest):
+            self.contests.store.audit(caller.user_id, Action.CONTEST_OPEN, f"#{created.id}",
+                                      f"{len(created.questions)} questions")
+        return created
+
+    def results(self, caller: Caller, request: ContestResults) -> NoContest | Ranking:
+        """The ranking and its export (the contest closed first when ``request.close``)."""
+        contest = self.contests.get(request.contest_id)
+        if contest is None:
+            return NoContest(request.contest_id)
+        if request.close:
+            self.contests.close(contest.id)
+            self.contests.store.audit(caller.user_id, Action.CONTEST_CLOSE, f"#{contest.id}")
+        headers, rows = self.contests.records(contest.id)
+        return Ranking(contest, self.contests.ranking(contest.id), record_files(headers, rows, f"contest-{contest.id}"),
+                       closed=request.close)

@@ -5,24 +5,23 @@ minute does not post twice."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.access import Caller
+from bot.audit import Action
+from bot.groups import group_label
 from bot.store import BotStore
+from bot.study.commands import DailyOff, DailyRequest, DailyShow, parse_time
+from bot.study.quizzes import Missing, Quizzes
+from bot.study.sessions import Sessions
 from index.database import Row, now
 
-_TIME = re.compile(r"^([01]?\d|2[0-3])[:hH.]([0-5]\d)$")
 #: A question missed by less than this (the bot was down at the time) is posted when the bot starts.
 CATCH_UP = timedelta(hours=1)
-
-
-def parse_time(text: str) -> time | None:
-    """``07:30``, ``7h30``, ``19.05`` → a time of day; None for anything else."""
-    found = _TIME.match(text.strip())
-    return time(int(found.group(1)), int(found.group(2))) if found else None
 
 
 @dataclass(frozen=True)
@@ -98,3 +97,49 @@ class Schedules:
         with self.store.transaction() as db:
             db.execute("UPDATE daily_quizzes SET last_round = ? WHERE chat_id = ? AND thread_id = ?",
                        (round_id, chat_id, thread_id or 0))
+
+
+class Refusal(StrEnum):
+    NOT_GROUP = "not_group"
+    NOT_HOST = "not_host"
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """``/daily off``: whether there was a daily question to stop."""
+
+    removed: bool
+
+
+@dataclass(frozen=True)
+class Current:
+    """``/daily`` without a time: the chat's schedule (None: none set)."""
+
+    schedule: Schedule | None
+
+
+class DailyQuestions:
+    """``/daily``: a group's admins and hosts set, show or stop its daily question; setting one is audited."""
+
+    def __init__(self, schedules: Schedules, sessions: Sessions, quizzes: Quizzes) -> None:
+        self.schedules = schedules
+        self.sessions = sessions
+        self.quizzes = quizzes
+
+    def command(self, caller: Caller, request: DailyRequest) -> Refusal | Stopped | Current | Missing | Schedule:
+        """What ``request`` does in the caller's chat (or forum topic); the front end (un)schedules the job."""
+        if not caller.is_group:
+            return Refusal.NOT_GROUP
+        if not self.sessions.may_host(caller):
+            return Refusal.NOT_HOST
+        if isinstance(request, DailyOff):
+            return Stopped(self.schedules.off(caller.chat_id, caller.thread_id))
+        if isinstance(request, DailyShow):
+            return Current(self.schedules.get(caller.chat_id, caller.thread_id))
+        documents = self.quizzes.documents(caller, request.numbers)
+        if isinstance(documents, Missing):
+            return documents
+        schedule = self.schedules.set(caller.chat_id, caller.thread_id, request.at, documents, caller.user_id)
+        self.schedules.store.audit(caller.user_id, Action.DAILY, group_label(caller.chat_id, caller.chat),
+                                   request.at.strftime("%H:%M"))
+        return schedule

@@ -16,19 +16,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.access import Caller
+from bot.access import Caller, resolve_caller
 from bot.study.bank import QuestionBank, StoredQuestion
+from bot.study.commands import MAX_QUESTIONS, Person
 from bot.study.contests import Contests
 from bot.study.practice import Practice
 from bot.study.results import Answer, Results, Round, Run, RunKind, RunStatus, ScoreLine
-from bot.study.sessions import Sessions
+from bot.study.sessions import Session, Sessions
 from index.database import now
 from index.engine import Engine
 from index.rows import DocumentRow
 
 log = logging.getLogger("bot.study.quizzes")
 
-MAX_QUESTIONS = 50
 #: Runs a member may be in, at once, in a group and in private (one each).
 GROUP_KINDS = (RunKind.GROUP,)
 PRIVATE_KINDS = (RunKind.PRACTICE, RunKind.CONTEST)
@@ -83,15 +83,6 @@ class Closed:
     round: Round
     question: StoredQuestion | None
     answers: list[Answer]
-
-
-def parse_arguments(args: Sequence[str], default: int) -> tuple[list[str], int]:
-    """``/quiz [NUMBER…] [N]``: the document numbers and how many questions (the last plain number ≤ 50)."""
-    numbers = list(args)
-    count = default
-    if numbers and numbers[-1].isascii() and numbers[-1].isdigit() and 0 < int(numbers[-1]) <= MAX_QUESTIONS:
-        count = int(numbers.pop())
-    return numbers, count
 
 
 class Quizzes:
@@ -161,6 +152,11 @@ class Quizzes:
                  run.started_by, run.planned)
         return run
 
+    def session_quiz(self, caller: Caller, session: Session) -> Run | Refusal | Missing:
+        """🎯 at the end of a guided reading: a group quiz on the session's document, counted in its summary."""
+        document = self.engine.document(session.document_id)
+        return self.start(caller, [document.number or ""] if document else [], None, session_id=session.id)
+
     def stop(self, caller: Caller) -> Run | Refusal:
         """``/stopquiz``: the quiz running in this chat (or the caller's practice or contest in private)."""
         kinds = GROUP_KINDS if caller.is_group else PRIVATE_KINDS
@@ -226,6 +222,18 @@ class Quizzes:
         if first and run.kind is RunKind.PRACTICE:
             self.practice.record(caller.user_id, question.id, correct)
         return Answered(run, found, question, choice, correct, first)
+
+    def vote(self, voter: Person, found: Round, choice: int) -> Answered | None:
+        """A poll vote, counted as an answer the voter gave in the poll's chat (and its run's forum topic):
+        Telegram's votes carry no chat."""
+        store = self.results.store
+        chat, run = store.chat(found.chat_id), self.results.run(found.run_id)
+        caller = resolve_caller(
+            store, user_id=voter.id, first_name=voter.first_name, username=voter.username, chat_id=found.chat_id,
+            chat_kind=(chat.kind if chat is not None else "private") or "private",
+            chat_title=chat.title if chat else "", thread_id=run.thread_id if run else None,
+            language_code=voter.language_code)
+        return self.answer(caller, found.id, choice)
 
     def close_round(self, round_id: int) -> Closed | None:
         """Close a round (its time is up, or it was answered in private); None when it was closed already."""

@@ -13,7 +13,10 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from bot.access import Caller
+from bot.audit import Action
+from bot.groups import group_label
 from bot.store import BotStore, ChatRow, UserRow
+from bot.study.commands import HostChange, HostList, Person
 from bot.study.results import Results, ScoreLine, display_name
 from documents.identity import body_start
 from documents.model import Section
@@ -28,6 +31,7 @@ STEP_CHARS = 3500
 class Refusal(StrEnum):
     NOT_GROUP = "not_group"
     NOT_HOST = "not_host"
+    NOT_ADMIN = "not_admin"
     NOT_FOUND = "not_found"
     ALREADY_OPEN = "already_open"
     CLOSED = "closed"
@@ -68,6 +72,34 @@ class Summary:
     asked: list[str]
     answered: list[str]
     scores: list[ScoreLine]
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A session just opened: its document and the document's outline, posted before the first section."""
+
+    session: Session
+    document: DocumentRow
+    sections: list[Section]
+
+
+@dataclass(frozen=True)
+class HostChanged:
+    """Someone became a host of the group, or (``removed``) no longer is one."""
+
+    user: UserRow
+    removed: bool
+
+
+@dataclass(frozen=True)
+class UnknownUser:
+    """``/host @who``: nobody the bot has seen (``?``: the message replied to is a bot's)."""
+
+    who: str
+
+
+#: What ``/host`` comes to: the group's hosts, a change, nobody by that name, or a refusal.
+Hosting = Refusal | list[UserRow] | HostChanged | UnknownUser
 
 
 @dataclass(frozen=True)
@@ -144,6 +176,28 @@ class Sessions:
                                                      (chat_id,))]
         return [u for u in (self.store.user(i) for i in ids) if u is not None]
 
+    def hosting(self, caller: Caller, request: HostList | HostChange) -> Hosting:
+        """``/host``: in a group, admins list its hosts, or make someone one (or no longer one), audited."""
+        if not caller.is_group:
+            return Refusal.NOT_GROUP
+        if not caller.is_admin:
+            return Refusal.NOT_ADMIN
+        if isinstance(request, HostList):
+            return self.hosts(caller.chat_id)
+        user = self._named(request.who)
+        if user is None:
+            return UnknownUser(request.who if isinstance(request.who, str) else "?")
+        self.set_host(caller.chat_id, user.id, not request.remove, by=caller.user_id)
+        self.store.audit(caller.user_id, Action.HOST, f"{user.display} ({user.id})",
+                         ("removed from " if request.remove else "") + group_label(caller.chat_id, caller.chat))
+        return HostChanged(user, request.remove)
+
+    def _named(self, who: str | Person | None) -> UserRow | None:
+        """The user as typed (``@user`` or an id, someone seen before), or the author of a message (recorded)."""
+        if isinstance(who, str):
+            return self.store.find_user(who)
+        return self.store.touch_user(who.id, who.first_name, who.username) if who is not None else None
+
     # sessions ------------------------------------------------------------------------------------------
     def open(self, caller: Caller, number: str) -> Session | Refusal:
         if not caller.is_group:
@@ -164,6 +218,22 @@ class Sessions:
                 "VALUES (?, ?, ?, ?, 'open', ?, ?) RETURNING *",
                 (caller.chat_id, caller.thread_id, document.id, caller.user_id, caller.lang, now())).fetchone()
         return _session(row)
+
+    def start(self, caller: Caller, number: str) -> Opened | Refusal:
+        """``/study NUMBER``: open a session (see :meth:`open`) with what its opening shows."""
+        session = self.open(caller, number)
+        if isinstance(session, Refusal):
+            return session
+        document = self.engine.document(session.document_id)
+        assert document is not None
+        return Opened(session, document, self.engine.outline(document.id))
+
+    def lead(self, caller: Caller, session_id: int) -> Session | Refusal:
+        """The open session whose reading buttons the caller pressed, when they may lead it."""
+        session = self.get(session_id)
+        if session is None or not session.open:
+            return Refusal.CLOSED
+        return session if self.may_lead(caller, session) else Refusal.NOT_HOST
 
     def get(self, session_id: int) -> Session | None:
         row = self.store.row("SELECT * FROM study_sessions WHERE id = ?", (session_id,))

@@ -9,13 +9,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
+from bot.i18n import t
 from bot.render_text import display_time
+from bot.study import contests, daily, sessions
 from bot.study.bank import ImportReport, StoredQuestion
-from bot.study.contests import Contest, Rank
+from bot.study.commands import Usage
+from bot.study.contests import Contest, NoContest, Rank
+from bot.study.daily import Current, Schedule, Stopped
 from bot.study.practice import Mastery
+from bot.study.quizzes import Answered, Missing
 from bot.study.results import DocumentScore, MemberScore, ScoreLine
+from bot.study.review import Unreadable
 from bot.study.saved import SavedPassage
-from bot.study.sessions import Step, Summary
+from bot.study.sessions import HostChanged, Hosting, Step, Summary, UnknownUser
 from bot.telegram.render import blockquote, highlighted, label_html, th
 from bot.telegram.split import MESSAGE_LIMIT, esc, join_blocks, split_html
 from index.quiz.model import LETTERS, MAX_POLL_QUESTION, Evidence
@@ -68,6 +74,21 @@ def feedback_html(question: StoredQuestion, document: DocumentRow | None, choice
     if question.evidence is not None:
         lines.append(evidence_html(question.evidence, document))
     return "\n".join(lines)
+
+
+def answer_toast(outcome: Answered | None, lang: str) -> str:
+    """What the presser of an answer button is told (plain text: a callback answer)."""
+    if outcome is None:
+        return t("tg.quiz.closed", lang)
+    if not outcome.first:
+        return t("tg.quiz.already", lang)
+    if outcome.run.kind == "contest":
+        return t("tg.quiz.recorded", lang)
+    if outcome.correct:
+        return t("tg.quiz.toast_right", lang)
+    question = outcome.question
+    answer = f"{LETTERS[question.correct]}. {question.options[question.correct]}"
+    return t("tg.quiz.toast_wrong", lang, answer=answer[:150])
 
 
 def _seconds(value: float) -> str:
@@ -153,12 +174,78 @@ def summary_html(summary: Summary, lang: str, zone: ZoneInfo) -> str:
     return "\n".join(lines)
 
 
+def missing_html(missing: Missing, lang: str) -> str:
+    """Document numbers the caller's library does not have."""
+    return th("docs.not_found", lang, number=esc(", ".join(missing.numbers)))
+
+
+# hosts and daily questions --------------------------------------------------------------------------------
+#: What a refused ``/host`` is told, and a refused ``/daily``.
+HOST_REFUSALS = {sessions.Refusal.NOT_GROUP: "tg.group.run_in_group", sessions.Refusal.NOT_ADMIN: "tg.admin.only"}
+DAILY_REFUSALS = {daily.Refusal.NOT_GROUP: "tg.group.run_in_group", daily.Refusal.NOT_HOST: "tg.quiz.not_host"}
+
+
+def host_html(outcome: Hosting, lang: str) -> str:
+    """``/host``: the group's hosts, who became (or stopped being) one, or why not."""
+    if isinstance(outcome, sessions.Refusal):
+        return th(HOST_REFUSALS[outcome], lang)
+    if isinstance(outcome, UnknownUser):
+        return th("tg.user.not_found", lang, user=esc(outcome.who))
+    if isinstance(outcome, HostChanged):
+        return th("tg.host.removed" if outcome.removed else "tg.host.added", lang, user=esc(outcome.user.display))
+    return th("tg.host.list", lang, names=", ".join(esc(h.display) for h in outcome) or "—")
+
+
+def daily_html(outcome: daily.Refusal | Stopped | Current | Missing | Schedule, lang: str, timezone: str) -> str:
+    """``/daily``: the time set (in ``timezone``), the time in force, stopped, or why not."""
+    if isinstance(outcome, daily.Refusal):
+        return th(DAILY_REFUSALS[outcome], lang)
+    if isinstance(outcome, Missing):
+        return missing_html(outcome, lang)
+    if isinstance(outcome, Stopped):
+        return th("tg.daily.off" if outcome.removed else "tg.daily.none", lang)
+    if isinstance(outcome, Current):
+        current = outcome.schedule
+        return th("tg.daily.usage" if current is None else "tg.daily.current", lang,
+                  time=current.at.strftime("%H:%M") if current else "")
+    return th("tg.daily.set", lang, time=outcome.at.strftime("%H:%M"), zone=esc(timezone))
+
+
 # contests -------------------------------------------------------------------------------------------------
 def contest_html(contest: Contest, bot_username: str, lang: str, zone: ZoneInfo) -> str:
     seconds = th("tg.contest.per_question", lang, seconds=contest.seconds) if contest.seconds else ""
     link = f"https://t.me/{bot_username}?start=contest{contest.id}"
     return th("tg.contest.created", lang, id=contest.id, title=esc(contest.title), count=len(contest.questions),
               deadline=esc(display_time(contest.deadline, zone)), per_question=seconds, link=esc(link))
+
+
+#: What a refused contest command is told.
+CONTEST_REFUSALS = {contests.Refusal.NOT_ADMIN: "tg.contest.usage_member",
+                    contests.Refusal.NO_QUESTIONS: "tg.quiz.no_questions"}
+
+
+def contest_list_html(listed: Sequence[Contest], lang: str, moment: float) -> str:
+    """``/contest list``: the latest contests, open or closed at ``moment``."""
+    lines = [th("tg.contest.list_line", lang, id=c.id, title=esc(c.title), count=len(c.questions),
+                state=th("tg.contest.open" if c.accepting(moment) else "tg.contest.closed_state", lang))
+             for c in listed]
+    return "\n".join(lines) or th("tg.contest.none", lang)
+
+
+def contest_admin_html(outcome: contests.Refusal | Usage | Missing | Contest | list[Contest] | NoContest, lang: str,
+                       bot_username: str, zone: ZoneInfo, moment: float) -> str:
+    """An admin's contest command: the contest opened (with its link), the list, or why not."""
+    if isinstance(outcome, contests.Refusal):
+        return th(CONTEST_REFUSALS[outcome], lang)
+    if isinstance(outcome, Usage):
+        return th("tg.contest.usage", lang)
+    if isinstance(outcome, Missing):
+        return missing_html(outcome, lang)
+    if isinstance(outcome, NoContest):
+        return th("tg.contest.not_found", lang, id=outcome.contest_id)
+    if isinstance(outcome, Contest):
+        return contest_html(outcome, bot_username, lang, zone)
+    return contest_list_html(outcome, lang, moment)
 
 
 def ranking_html(contest: Contest, ranks: Sequence[Rank], lang: str) -> list[str]:
@@ -184,6 +271,13 @@ def import_report_html(report: ImportReport, lang: str) -> list[str]:
     if report.unsupported or report.disagrees:
         lines.append(th("tg.bank.review_hint", lang))
     return split_html("\n".join(lines))
+
+
+def bank_import_html(outcome: ImportReport | Unreadable, lang: str, limit_mb: int) -> list[str]:
+    """A bank file read: the report, or why the file could not be read."""
+    if isinstance(outcome, Unreadable):
+        return [th(f"error.{outcome.code}", lang, limit=limit_mb)]
+    return import_report_html(outcome, lang)
 
 
 def question_list_html(questions: Sequence[StoredQuestion], total: int, names: dict[int | None, str],

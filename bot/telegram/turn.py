@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Seque
 from dataclasses import dataclass, replace
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
@@ -66,6 +66,12 @@ class Turn:
         reply_to = self.message.message_id if quote and self.message is not None else None
         return await self.send([html] if isinstance(html, str) else list(html), reply_to=reply_to,
                                keyboard=keyboard)
+
+    async def send_files(self, files: Sequence[tuple[str, bytes]]) -> None:
+        """Send files (name, content) to the caller's chat (and forum topic), one message each."""
+        for name, data in files:
+            await self.context.bot.send_document(self.caller.chat_id, InputFile(data, filename=name),
+                                                 message_thread_id=self.caller.thread_id)
 
     async def say(self, key: str, /, **fields: str | int | float) -> Message:
         """Reply with one catalog message in the caller's language (``fields`` already HTML)."""

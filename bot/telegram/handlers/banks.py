@@ -1,5 +1,6 @@
 """Question banks: an admin sends a bank file (DOCX/TXT with the caption «quiz», or any CSV/XLSX/JSON), and
-reviews the bank — /questions, /question ID with its enable/disable button, /qenable and /qdisable."""
+reviews the bank — /questions, /question ID with its enable/disable button, /qenable and /qdisable. The rules are
+:class:`bot.study.review.BankReview`'s."""
 
 from __future__ import annotations
 
@@ -10,18 +11,18 @@ from pathlib import Path
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.ext import filters
 
-from bot.audit import Action
 from bot.i18n import t
 from bot.store import parse_id
-from bot.study.bank import Status
+from bot.study.bank import ImportReport
+from bot.study.commands import parse_questions, question_ids
+from bot.study.quizzes import Missing
+from bot.study.review import Preview, Refusal, Unreadable
 from bot.telegram.callbacks import Callback, Kind, encode
 from bot.telegram.handlers.quiz import document_names
-from bot.telegram.render import esc, th
+from bot.telegram.render import esc
 from bot.telegram.sending import edit_html
-from bot.telegram.study_render import import_report_html, question_list_html, question_preview_html
+from bot.telegram.study_render import bank_import_html, missing_html, question_list_html, question_preview_html
 from bot.telegram.turn import Turn, for_admins, for_members
-from documents.extract.limits import Limits
-from documents.model import ExtractionError
 
 #: Files read as question banks: tables and records always, DOCX and TXT when their caption says so.
 CAPTION = re.compile(r"^\s*/?(?:quiz|import|bank|câu hỏi|cau hoi|ngân hàng|ngan hang)\b", re.I)
@@ -29,37 +30,32 @@ BANK_FILES = filters.Document.FileExtension("xlsx") | filters.Document.FileExten
     filters.Document.FileExtension("json") | filters.Document.FileExtension("jsonl") | \
     (filters.Document.ALL & filters.CaptionRegex(CAPTION))
 LIST_LIMIT = 30
+#: What a refused bank file gets.
+REFUSALS = {Refusal.NOT_ADMIN: "tg.upload.not_admin", Refusal.TOO_LARGE: "error.too_large"}
+
+
+async def read_bank_file(turn: Turn, file_id: str, name: str) -> ImportReport | Unreadable:
+    """The file downloaded to a scratch folder and imported."""
+    with tempfile.TemporaryDirectory(prefix="nqbot-bank-") as folder:
+        path = Path(folder) / "bank"
+        telegram_file = await turn.context.bot.get_file(file_id)
+        await telegram_file.download_to_drive(path)
+        return await turn.svc.workers.ask(turn.svc.study.review.import_file, turn.caller, path, name)
 
 
 @for_members
 async def on_bank_file(turn: Turn) -> None:
     """A question bank sent in private by an admin: read, each answer backed by a passage, and a report."""
-    message, svc = turn.message, turn.svc
-    document = message.document if message is not None else None
+    document, review = turn.message.document if turn.message is not None else None, turn.svc.study.review
     if document is None:
         return
-    if not turn.caller.is_admin:
-        await turn.say("tg.upload.not_admin")
-        return
-    limit = svc.settings.max_file_mb
-    if document.file_size is not None and document.file_size > limit * 1024 * 1024:
-        await turn.say("error.too_large", limit=limit)
+    refusal = review.refusal(turn.caller, document.file_size)
+    if refusal is not None:
+        await turn.say(REFUSALS[refusal], limit=review.limit_mb)
         return
     status = await turn.say("tg.bank.reading", name=esc(document.file_name or ""))
-    name = document.file_name or "bank"
-    with tempfile.TemporaryDirectory(prefix="nqbot-bank-") as folder:
-        path = Path(folder) / "bank"
-        telegram_file = await turn.context.bot.get_file(document.file_id)
-        await telegram_file.download_to_drive(path)
-        try:
-            report = await svc.workers.ask(svc.study.bank.import_file, path, name=name, user_id=turn.caller.user_id,
-                                           max_bytes=limit * 1024 * 1024, limits=Limits.from_settings(svc.settings))
-        except ExtractionError as error:
-            await edit_html(status, th(f"error.{error.code}", turn.lang, limit=limit))
-            return
-    await svc.workers.db(svc.store.audit, turn.caller.user_id, Action.QUIZ_IMPORT, name,
-                         f"{report.backed}/{report.read}")
-    messages = import_report_html(report, turn.lang)
+    outcome = await read_bank_file(turn, document.file_id, document.file_name or "bank")
+    messages = bank_import_html(outcome, turn.lang, review.limit_mb)
     await edit_html(status, messages[0])
     if len(messages) > 1:
         await turn.send(messages[1:])
@@ -68,20 +64,12 @@ async def on_bank_file(turn: Turn) -> None:
 @for_admins
 async def cmd_questions(turn: Turn) -> None:
     """/questions [NUMBER | unsupported]: the question bank (of a document, or the questions without a passage)."""
-    svc, words = turn.svc, list(turn.args)
-    statuses = [Status.UNSUPPORTED, Status.DISAGREES] if words and words[0].lower() in ("unsupported", "review") \
-        else None
-    document_id = None
-    if words and statuses is None:
-        document = await svc.workers.ask(svc.engine.resolve, " ".join(words))
-        if document is None:
-            await turn.say("docs.not_found", number=esc(" ".join(words)))
-            return
-        document_id = document.id
-        await svc.workers.ask(svc.study.bank.ensure, document.id)
-    questions, total = await svc.workers.db(svc.study.bank.listing, document_id, statuses=statuses, limit=LIST_LIMIT)
-    names = await document_names(svc, {q.document_id for q in questions})
-    await turn.reply(question_list_html(questions, total, names, turn.lang))
+    listing = await turn.svc.workers.ask(turn.svc.study.review.listing, parse_questions(turn.args), limit=LIST_LIMIT)
+    if isinstance(listing, Missing):
+        await turn.reply(missing_html(listing, turn.lang))
+        return
+    names = await document_names(turn.svc, {q.document_id for q in listing.questions})
+    await turn.reply(question_list_html(listing.questions, listing.total, names, turn.lang))
 
 
 def toggle_keyboard(question_id: int, enabled: bool, lang: str) -> InlineKeyboardMarkup:
@@ -90,39 +78,32 @@ def toggle_keyboard(question_id: int, enabled: bool, lang: str) -> InlineKeyboar
                                                        callback_data=encode(Kind.QUESTION, question_id, state))]])
 
 
-async def _preview(turn: Turn, question_id: int) -> tuple[list[str], InlineKeyboardMarkup | None] | None:
-    bank = turn.svc.study.bank
-    question = await turn.svc.workers.db(bank.get, question_id)
-    if question is None:
-        return None
-    document = await turn.svc.workers.ask(turn.svc.engine.document, question.document_id or 0)
-    verified = await turn.svc.workers.ask(bank.verified, question)
-    keyboard = toggle_keyboard(question.id, question.enabled, turn.lang) \
-        if question.enabled or question.status is Status.OK else None
-    return question_preview_html(question, document, verified, turn.lang), keyboard
+def preview_view(preview: Preview, lang: str) -> tuple[list[str], InlineKeyboardMarkup | None]:
+    """A question's preview and, when it can be switched, its enable/disable button."""
+    question = preview.question
+    keyboard = toggle_keyboard(question.id, question.enabled, lang) if preview.switchable else None
+    return question_preview_html(question, preview.document, preview.verified, lang), keyboard
 
 
 @for_admins
 async def cmd_question(turn: Turn) -> None:
     """/question ID: a question as members see it, its cited passage, and a button to disable or enable it."""
     question_id = parse_id(turn.args[0]) if turn.args else None
-    preview = await _preview(turn, question_id) if question_id is not None else None
+    preview = await turn.svc.workers.ask(turn.svc.study.review.preview, question_id) if question_id is not None \
+        else None
     if preview is None:
         await turn.say("quiz.not_found", id=esc(turn.args[0] if turn.args else "?"))
         return
-    await turn.reply(preview[0], keyboard=preview[1])
+    messages, keyboard = preview_view(preview, turn.lang)
+    await turn.reply(messages, keyboard=keyboard)
 
 
 async def _set_enabled(turn: Turn, enabled: bool) -> None:
-    ids = [i for i in (parse_id(a.lstrip("#")) for a in turn.args) if i is not None]
+    ids = question_ids(turn.args)
     if not ids:
         await turn.say("tg.bank.toggle_usage")
         return
-    changed = await turn.svc.workers.db(turn.svc.study.bank.set_enabled, ids, enabled)
-    if changed:
-        await turn.svc.workers.db(turn.svc.store.audit, turn.caller.user_id,
-                                  Action.QUIZ_ENABLE if enabled else Action.QUIZ_DISABLE,
-                                  ", ".join(f"#{i}" for i in changed))
+    changed = await turn.svc.workers.db(turn.svc.study.review.set_enabled, turn.caller, ids, enabled)
     await turn.say("quiz.enabled" if enabled else "quiz.disabled_done", count=len(changed))
 
 
@@ -140,17 +121,15 @@ async def cmd_qdisable(turn: Turn) -> None:
 
 async def press_question(turn: Turn, callback: Callback, query: CallbackQuery) -> None:
     """🚫 / ✅ under a question preview (admins)."""
-    if not turn.caller.is_admin:
+    switched = await turn.svc.workers.ask(turn.svc.study.review.switch, turn.caller, callback.int_arg(0),
+                                          callback.arg(1) == "on")
+    if switched is Refusal.NOT_ADMIN:
         await query.answer(t("tg.admin.only", turn.lang), show_alert=True)
         return
-    question_id = callback.int_arg(0)
-    await turn.svc.workers.db(turn.svc.study.bank.set_enabled, [question_id], callback.arg(1) == "on")
-    await turn.svc.workers.db(turn.svc.store.audit, turn.caller.user_id,
-                              Action.QUIZ_ENABLE if callback.arg(1) == "on" else Action.QUIZ_DISABLE, f"#{question_id}")
     await query.answer()
-    preview = await _preview(turn, question_id)
-    if preview is not None and isinstance(query.message, Message):
-        await edit_html(query.message, preview[0][0], preview[1])
+    if isinstance(switched, Preview) and isinstance(query.message, Message):
+        messages, keyboard = preview_view(switched, turn.lang)
+        await edit_html(query.message, messages[0], keyboard)
 
 
 PRESSES = {Kind.QUESTION: press_question}

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from telegram import InlineKeyboardMarkup
 
 from bot.access import Caller
 from bot.i18n import LANGUAGES
 from bot.library import Library
+from bot.store import RedeemResult
+from bot.study.commands import contest_link
 from bot.telegram.handlers.contests import take as take_contest
 from bot.telegram.keyboards import document_keyboard, documents_keyboard, language_keyboard
 from bot.telegram.render import (
@@ -42,13 +42,17 @@ def welcome_html(turn: Turn) -> str:
 async def cmd_start(turn: Turn) -> None:
     """/start [CODE]: redeems an invite code; a welcome and how to ask (the access notice for others)."""
     code = turn.args[0] if turn.args and not turn.caller.is_group else ""
-    contest = re.fullmatch(r"contest(\d{1,9})", code)
-    if contest is not None and turn.caller.may_ask:  # t.me/<bot>?start=contest12: take the contest
-        await take_contest(turn, int(contest.group(1)))
+    contest_id = contest_link(code)
+    if contest_id is not None and turn.caller.may_ask:  # t.me/<bot>?start=contest12: take the contest
+        await take_contest(turn, contest_id)
         return
     result = await turn.svc.members.redeem(turn.caller, code) if code else "already"
-    if result is None:
-        return  # someone without access who tried too many codes lately
+    if result is not None:  # None: someone without access who tried too many codes lately
+        await greet(turn, result)
+
+
+async def greet(turn: Turn, result: RedeemResult) -> None:
+    """After /start: the code accepted (and how to ask), or refused; the welcome; the access notice."""
     if result == "ok":
         turn = await turn.refreshed()
         await turn.reply(th("tg.invite.accepted", turn.lang) + "\n\n" + help_html(turn))

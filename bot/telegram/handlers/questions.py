@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
-from bot.asking import Refused, Throttled
+from bot.asking import Answered, Outcome, Refused, Throttled
 from bot.study.checking import Throttled as CheckThrottled
 from bot.telegram.addressing import addressed_question
 from bot.telegram.keyboards import answer_markup, save_button
@@ -39,21 +39,28 @@ async def cmd_ask(turn: Turn) -> None:
 
 
 async def answer(turn: Turn, question: str) -> None:
+    """A question, answered with cited passages (in a study session: from its document, and recorded), or a
+    multiple-choice question pasted from a contest or study sheet, checked."""
     choices = pasted(question)
-    if choices is not None:  # a multiple-choice question pasted from a contest or study sheet
+    if choices is not None:
         await check(turn, *choices)
         return
     sessions = turn.svc.study.sessions
     caller, session = await turn.svc.workers.db(sessions.focus, turn.caller)  # a study session: its document
     outcome = await turn.svc.asking.ask(caller, question, turn.typing)
+    if session is not None and isinstance(outcome, Answered):
+        await turn.svc.workers.db(sessions.record_question, session.id, caller.user_id, outcome.question_id)
+    await show_answer(turn, outcome)
+
+
+async def show_answer(turn: Turn, outcome: Outcome) -> None:
+    """The answer with its buttons, why the question cannot be asked, or (once per flood) "slow down"."""
     if isinstance(outcome, Throttled):
         if outcome.notify:
             await turn.say("tg.slow_down", seconds=outcome.seconds)
     elif isinstance(outcome, Refused):
         await turn.reply(question_error_html(outcome.code, turn.lang, outcome.limit))
     else:
-        if session is not None:
-            await turn.svc.workers.db(sessions.record_question, session.id, caller.user_id, outcome.question_id)
         await turn.reply(answer_messages(outcome.answer, turn.lang), keyboard=answer_markup(outcome, turn.caller))
 
 

@@ -5,23 +5,28 @@ from __future__ import annotations
 
 import asyncio
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
-from bot.access import Caller, resolve_caller
-from bot.audit import Action
-from bot.groups import group_label
 from bot.i18n import t
-from bot.store import UserRow
-from bot.study.daily import parse_time
-from bot.study.quizzes import Missing, Refusal, parse_arguments
+from bot.study.commands import Person, parse_arguments, parse_daily, parse_host
+from bot.study.daily import Schedule, Stopped
+from bot.study.quizzes import Missing, Refusal
+from bot.study.results import Round
 from bot.study.saved import PAGE, Saving
 from bot.telegram import quizzing
 from bot.telegram.callbacks import Callback, Kind, encode
-from bot.telegram.render import esc
 from bot.telegram.sending import edit_html
 from bot.telegram.services import Services, services
-from bot.telegram.study_render import progress_html, saved_html, scores_html
+from bot.telegram.study_render import (
+    answer_toast,
+    daily_html,
+    host_html,
+    missing_html,
+    progress_html,
+    saved_html,
+    scores_html,
+)
 from bot.telegram.turn import Turn, for_members
 
 #: A vote for a poll not known yet is looked up again this often, for up to 2 seconds.
@@ -43,7 +48,7 @@ async def cmd_quiz(turn: Turn) -> None:
     numbers, count = parse_arguments(turn.args, turn.svc.settings.quiz_questions)
     outcome = await turn.svc.workers.ask(study.quizzes.start, turn.caller, numbers, count)
     if isinstance(outcome, Missing):
-        await turn.say("docs.not_found", number=esc(", ".join(outcome.numbers)))
+        await turn.reply(missing_html(outcome, turn.lang))
     elif isinstance(outcome, Refusal):
         await turn.say(f"tg.quiz.{outcome.value}")
     else:
@@ -64,14 +69,15 @@ async def cmd_stopquiz(turn: Turn) -> None:
         await quizzing.stop(turn.context.application, outcome)
 
 
-async def caller_in_chat(svc: Services, user: User, chat_id: int, thread_id: int | None) -> Caller:
-    """The member behind a poll vote, as if they had written in the poll's chat (votes carry no chat)."""
-    chat = await svc.workers.db(svc.store.chat, chat_id)
-    kind = chat.kind if chat is not None else "private"
-    return await svc.workers.db(
-        resolve_caller, svc.store, user_id=user.id, first_name=user.first_name or "", username=user.username,
-        chat_id=chat_id, chat_kind=kind or "private", chat_title=chat.title if chat else "", thread_id=thread_id,
-        language_code=user.language_code)
+async def voted_round(svc: Services, poll_id: str) -> Round | None:
+    """The round a poll asks; a vote can arrive before sendPoll's answer (and the poll's id) reached us."""
+    found = await svc.workers.db(svc.study.results.round_by_poll, poll_id)
+    for _ in range(VOTE_WAIT_STEPS):
+        if found is not None:
+            break
+        await asyncio.sleep(VOTE_WAIT_STEP)
+        found = await svc.workers.db(svc.study.results.round_by_poll, poll_id)
+    return found
 
 
 async def on_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -79,38 +85,20 @@ async def on_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     vote, svc = update.poll_answer, services(context)
     if vote is None or vote.user is None or vote.user.is_bot or not vote.option_ids:
         return
-    found = await svc.workers.db(svc.study.results.round_by_poll, vote.poll_id)
-    for _ in range(VOTE_WAIT_STEPS):  # a vote can arrive before sendPoll's answer (and the poll's id) reached us
-        if found is not None:
-            break
-        await asyncio.sleep(VOTE_WAIT_STEP)
-        found = await svc.workers.db(svc.study.results.round_by_poll, vote.poll_id)
-    if found is None:
-        return
-    run = await svc.workers.db(svc.study.results.run, found.run_id)
-    caller = await caller_in_chat(svc, vote.user, found.chat_id, run.thread_id if run else None)
-    outcome = await svc.workers.db(svc.study.quizzes.answer, caller, found.id, vote.option_ids[0])
+    found = await voted_round(svc, vote.poll_id)
+    voter = Person(vote.user.id, vote.user.first_name or "", vote.user.username, vote.user.language_code)
+    outcome = await svc.workers.db(svc.study.quizzes.vote, voter, found, vote.option_ids[0]) if found else None
     if outcome is not None:
         await quizzing.answered(context.application, outcome)
 
 
 async def press_answer(turn: Turn, callback: Callback, query: CallbackQuery) -> None:
     """A/B/C… under a question too long for a poll: scored like a vote; the presser sees right or wrong."""
-    study = turn.svc.study
-    outcome = await turn.svc.workers.db(study.quizzes.answer, turn.caller, callback.int_arg(0), callback.int_arg(1))
-    if outcome is None:
-        await query.answer(t("tg.quiz.closed", turn.lang))
-        return
-    if not outcome.first:
-        await query.answer(t("tg.quiz.already", turn.lang))
-        return
-    if outcome.run.kind == "contest":
-        await query.answer(t("tg.quiz.recorded", turn.lang))
-    else:
-        answer = f"{'ABCDEFGHIJKL'[outcome.question.correct]}. {outcome.question.options[outcome.question.correct]}"
-        await query.answer(t("tg.quiz.toast_right", turn.lang) if outcome.correct
-                           else t("tg.quiz.toast_wrong", turn.lang, answer=answer[:150]))
-    await quizzing.answered(turn.context.application, outcome)
+    outcome = await turn.svc.workers.db(turn.svc.study.quizzes.answer, turn.caller, callback.int_arg(0),
+                                        callback.int_arg(1))
+    await query.answer(answer_toast(outcome, turn.lang))
+    if outcome is not None and outcome.first:
+        await quizzing.answered(turn.context.application, outcome)
 
 
 @for_members
@@ -182,78 +170,29 @@ async def press_saved_page(turn: Turn, callback: Callback, query: CallbackQuery)
 @for_members
 async def cmd_daily(turn: Turn) -> None:
     """/daily HH:MM [NUMBER…] | off (in a group, admins and hosts): one quiz poll a day at that time."""
-    study, caller = turn.svc.study, turn.caller
-    if not caller.is_group:
-        await turn.say("tg.group.run_in_group")
-        return
-    if not await turn.svc.workers.db(study.sessions.may_host, caller):
-        await turn.say("tg.quiz.not_host")
-        return
-    word = turn.args[0].lower() if turn.args else ""
-    application = turn.context.application
-    if word in ("off", "tat", "tắt"):
-        removed = await turn.svc.workers.db(study.schedules.off, caller.chat_id, caller.thread_id)
+    caller, application = turn.caller, turn.context.application
+    outcome = await turn.svc.workers.ask(turn.svc.study.daily.command, caller, parse_daily(turn.args))
+    if isinstance(outcome, Stopped):
         quizzing.unschedule_daily(application, caller.chat_id, caller.thread_id)
-        await turn.say("tg.daily.off" if removed else "tg.daily.none")
-        return
-    at = parse_time(word) if word else None
-    if at is None:
-        current = await turn.svc.workers.db(study.schedules.get, caller.chat_id, caller.thread_id)
-        await turn.say("tg.daily.usage" if current is None else "tg.daily.current",
-                       time=current.at.strftime("%H:%M") if current else "")
-        return
-    documents = await turn.svc.workers.ask(study.quizzes.documents, caller, turn.args[1:])
-    if isinstance(documents, Missing):
-        await turn.say("docs.not_found", number=esc(", ".join(documents.numbers)))
-        return
-    schedule = await turn.svc.workers.db(study.schedules.set, caller.chat_id, caller.thread_id, at, documents,
-                                         caller.user_id)
-    quizzing.schedule_daily(application, schedule)
-    await turn.svc.workers.db(turn.svc.store.audit, caller.user_id, Action.DAILY,
-                              group_label(caller.chat_id, caller.chat), at.strftime("%H:%M"))
-    await turn.say("tg.daily.set", time=at.strftime("%H:%M"), zone=esc(turn.svc.settings.timezone))
+    elif isinstance(outcome, Schedule):
+        quizzing.schedule_daily(application, outcome)
+    await turn.reply(daily_html(outcome, turn.lang, turn.svc.settings.timezone))
 
 
-async def _named_user(turn: Turn, words: list[str]) -> UserRow | None:
-    """The member an admin names (``@user`` or id), or the author of the message replied to."""
-    message = turn.message
-    if words:
-        return await turn.svc.workers.db(turn.svc.store.find_user, words[0])
+def replied_person(message: Message | None) -> Person | None:
+    """The author of the message a command replies to (None: no reply, or a bot's message)."""
     replied = message.reply_to_message if message is not None else None
     author = replied.from_user if replied is not None else None
-    if author is None or author.is_bot:
-        return None
-    return await turn.svc.workers.db(turn.svc.store.touch_user, author.id, author.first_name or "", author.username)
+    return Person(author.id, author.first_name or "", author.username) if author and not author.is_bot else None
 
 
 @for_members
 async def cmd_host(turn: Turn) -> None:
     """/host [@user|remove @user] (in a group, admins): who may run quizzes and study sessions here."""
-    caller, study = turn.caller, turn.svc.study
-    if not caller.is_group:
-        await turn.say("tg.group.run_in_group")
-        return
-    if not caller.is_admin:
-        await turn.say("tg.admin.only")
-        return
-    words = list(turn.args)
-    remove = bool(words) and words[0].lower() in ("remove", "off", "bo", "bỏ")
-    if remove:
-        words = words[1:]
-    if not words and (turn.message is None or turn.message.reply_to_message is None):
-        hosts = await turn.svc.workers.db(study.sessions.hosts, caller.chat_id)
-        names = ", ".join(esc(h.display) for h in hosts) or "—"
-        await turn.say("tg.host.list", names=names)
-        return
-    user = await _named_user(turn, words)
-    if user is None:
-        await turn.say("tg.user.not_found", user=esc(words[0] if words else "?"))
-        return
-    await turn.svc.workers.db(study.sessions.set_host, caller.chat_id, user.id, not remove, by=caller.user_id)
-    await turn.svc.workers.db(turn.svc.store.audit, caller.user_id, Action.HOST,
-                              f"{user.display} ({user.id})", ("removed from " if remove else "") +
-                              group_label(caller.chat_id, caller.chat))
-    await turn.say("tg.host.removed" if remove else "tg.host.added", user=esc(user.display))
+    replying = turn.message is not None and turn.message.reply_to_message is not None
+    request = parse_host(turn.args, replied_person(turn.message), replying=replying)
+    outcome = await turn.svc.workers.db(turn.svc.study.sessions.hosting, turn.caller, request)
+    await turn.reply(host_html(outcome, turn.lang))
 
 
 PRESSES = {Kind.QUIZ_ANSWER: press_answer, Kind.SAVE: press_save, Kind.SAVED_PAGE: press_saved_page}
