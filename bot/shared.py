@@ -30,17 +30,19 @@ class SharedRateLimiter(RateLimiter):
         self.store = store
         self.scope = scope
 
-    def check(self, key: int) -> Verdict:
+    def check(self, key: int, event: int | None = None) -> Verdict:
         now = self._clock()
         with self.store.transaction() as db:
             db.execute("INSERT INTO rate_windows (scope, key, times, warned, updated_at) VALUES (?, ?, '[]', 0, ?) "
                        "ON CONFLICT DO NOTHING", (self.scope, key, now))
             row = db.execute("SELECT times, warned FROM rate_windows WHERE scope = ? AND key = ? FOR UPDATE",
                              (self.scope, key)).fetchone()
-            times = [t for t in json.loads(row[0]) if now - t < self.period]
+            times = [t for t in _entries(row[0]) if now - t[0] < self.period]
             warned = bool(row[1])
+            if event is not None and any(e == event for _, e in times):
+                return Verdict.ALLOW  # the same update handled again (taken over from a worker that died)
             if len(times) < self.limit:
-                times.append(now)
+                times.append((now, event))
                 verdict, warned = Verdict.ALLOW, False
             elif warned:
                 verdict = Verdict.DROP
@@ -53,7 +55,7 @@ class SharedRateLimiter(RateLimiter):
     def retry_in(self, key: int) -> float:
         row = self.store.row("SELECT times FROM rate_windows WHERE scope = ? AND key = ?", (self.scope, key))
         now = self._clock()
-        times = [t for t in json.loads(row[0]) if now - t < self.period] if row else []
+        times = [t for t, _ in _entries(row[0]) if now - t < self.period] if row else []
         if len(times) < self.limit:
             return 0.0
         return max(0.0, self.period - (now - times[0]))
@@ -62,6 +64,11 @@ class SharedRateLimiter(RateLimiter):
         with self.store.transaction() as db:
             db.execute("DELETE FROM rate_windows WHERE scope = ? AND updated_at < ?",
                        (self.scope, self._clock() - self.period))
+
+
+def _entries(text: str) -> list[tuple[float, int | None]]:
+    """A window's questions as stored: ``[time, event]`` pairs (a bare time, as an older nqbot wrote: no event)."""
+    return [(float(e[0]), e[1]) if isinstance(e, list) else (float(e), None) for e in json.loads(text)]
 
 
 class SharedFollowUps(FollowUps):

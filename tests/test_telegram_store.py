@@ -198,6 +198,20 @@ def test_rate_limit_warns_once_per_flood(store: BotStore) -> None:
     assert limiter.check(1) is Verdict.ALLOW
 
 
+def test_an_update_handled_again_is_counted_once(store: BotStore) -> None:
+    """A worker dies while answering a member's fifth question; the worker that takes the update over answers it
+    (the member is not told to slow down), and the next question is over the limit."""
+    now = [0.0]
+    first = _limiter(store, lambda: now[0])
+    other = _limiter(store, lambda: now[0]) if isinstance(store, PostgresBotStore) else first  # SQLite: one process
+    assert [first.check(1, event=update) for update in range(101, 106)] == [Verdict.ALLOW] * 5
+    assert other.check(1, event=105) is Verdict.ALLOW
+    assert other.check(1, event=106) is Verdict.WARN
+    assert other.check(1, event=105) is Verdict.ALLOW  # still the same question, whoever handles it
+    now[0] = 30.0
+    assert other.check(1, event=107) is Verdict.ALLOW
+
+
 def test_rate_limits_are_one_per_person_across_workers(store: BotStore) -> None:
     now = [0.0]
     workers = [_limiter(store, lambda: now[0]) for _ in range(2)]  # two workers' limiters on one store
