@@ -115,12 +115,15 @@ class AccessNotices:
         """True when the notice should be sent now (and remember that it was)."""
         if caller.reason != "group_not_allowed":
             return self.store.access_notice_due(caller.user_id, self.interval)
+        return self._group_due(caller.chat_id)
+
+    def _group_due(self, chat_id: int) -> bool:
         now = self._clock()
         with self._lock:
-            last = self._groups.get(caller.chat_id)
+            last = self._groups.get(chat_id)
             if last is not None and now - last < self.interval:
                 return False
-            self._groups[caller.chat_id] = now
+            self._groups[chat_id] = now
             return True
 
     def forget_group(self, chat_id: int) -> None:

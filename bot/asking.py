@@ -57,9 +57,11 @@ class Asking:
         self.limiter = limiter
         self.followups = followups
 
-    async def ask(self, caller: Caller, question: str, thinking: Thinking = contextlib.nullcontext) -> Outcome:
-        """Answer within the caller's documents, continuing from their last answer's document."""
-        verdict = self.limiter.check(caller.user_id)
+    async def ask(self, caller: Caller, question: str, thinking: Thinking = contextlib.nullcontext,
+                  event: int | None = None) -> Outcome:
+        """Answer within the caller's documents, continuing from their last answer's document; ``event`` (the
+        update's id) counts the question once against the rate limit however often the update is handled."""
+        verdict = self.limiter.check(caller.user_id, event)
         if verdict is not Verdict.ALLOW:
             log.info("question over the rate limit user=%d notify=%s", caller.user_id, verdict is Verdict.WARN)
             return Throttled(verdict is Verdict.WARN, max(1, round(self.limiter.retry_in(caller.user_id))))

@@ -25,7 +25,8 @@ from bot.render_text import (
     document_line,
     relation_lines,
 )
-from bot.store import BotStore, store_path
+from bot.store import BotStore
+from bot.stores import bot_store_exists, open_bot_store
 from bot.study.cli import add_commands as add_quiz_commands
 from config.settings import Settings
 from documents.extract import SUPPORTED_SUFFIXES
@@ -33,6 +34,7 @@ from documents.text import one_line
 from index.database import SchemaTooNew
 from index.embedders.base import EmbedderMismatch
 from index.engine import Engine, IngestReport, IngestStatus, QuestionError
+from index.postgres import DatabaseUnavailable, UnrecognisedDatabase
 
 log = logging.getLogger("nqbot")
 SAMPLES = Path(__file__).resolve().parents[1] / "documents" / "samples"
@@ -216,8 +218,8 @@ def cmd_reindex(engine: Engine, args: argparse.Namespace) -> int:
 
 def _bot_store(engine: Engine) -> BotStore | None:
     """The bot's store in this data directory, if the bot has ever run on it."""
-    path = store_path(engine.settings.data_dir)
-    return BotStore(path) if path.exists() else None
+    settings = engine.settings
+    return open_bot_store(settings, admin_ids=False) if bot_store_exists(settings) else None
 
 
 def _audit(engine: Engine, action: Action, target: str = "", detail: str = "") -> None:
@@ -359,6 +361,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         engine = Engine(settings)
     except SchemaTooNew as error:
         print(operations.schema_message(error), file=sys.stderr)
+        return 2
+    except (UnrecognisedDatabase, DatabaseUnavailable) as error:
+        print(t("ops.error.database", detail=str(error)), file=sys.stderr)
         return 2
     try:
         return int(args.func(engine, args))

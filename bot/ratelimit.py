@@ -1,4 +1,8 @@
-"""Per-user question rate limit: a sliding window, and one "slow down" notice per flood."""
+"""Per-user question rate limit: a sliding window, and one "slow down" notice per flood.
+
+A question is counted once: ``event`` (the update's id) names it, and the same update handled again — sent again
+by Telegram, or taken over from a worker that died while answering it — is let through without counting twice
+(else the member who asked it would be told to slow down instead of getting the answer)."""
 
 from __future__ import annotations
 
@@ -18,7 +22,8 @@ class Verdict(Enum):
 
 @dataclass
 class _Window:
-    times: deque[float] = field(default_factory=deque)
+    #: When each question in the window was let through, and its event (None: not named).
+    times: deque[tuple[float, int | None]] = field(default_factory=deque)
     warned: bool = False
 
 
@@ -32,14 +37,17 @@ class RateLimiter:
         self._windows: dict[int, _Window] = {}
         self._lock = threading.Lock()
 
-    def check(self, key: int) -> Verdict:
+    def check(self, key: int, event: int | None = None) -> Verdict:
+        """Whether ``key`` may ask now; an ``event`` already let through in the window is let through again."""
         now = self._clock()
         with self._lock:
             window = self._windows.setdefault(key, _Window())
-            while window.times and now - window.times[0] >= self.period:
+            while window.times and now - window.times[0][0] >= self.period:
                 window.times.popleft()
+            if event is not None and any(e == event for _, e in window.times):
+                return Verdict.ALLOW
             if len(window.times) < self.limit:
-                window.times.append(now)
+                window.times.append((now, event))
                 window.warned = False
                 return Verdict.ALLOW
             if window.warned:
@@ -53,11 +61,11 @@ class RateLimiter:
             window = self._windows.get(key)
             if not window or len(window.times) < self.limit:
                 return 0.0
-            return max(0.0, self.period - (self._clock() - window.times[0]))
+            return max(0.0, self.period - (self._clock() - window.times[0][0]))
 
     def prune(self) -> None:
         now = self._clock()
         with self._lock:
-            stale = [k for k, w in self._windows.items() if not w.times or now - w.times[-1] >= self.period]
+            stale = [k for k, w in self._windows.items() if not w.times or now - w.times[-1][0] >= self.period]
             for key in stale:
                 del self._windows[key]

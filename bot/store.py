@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.audit import Action, AuditEntry, Via
-from index.database import Database, Schema
+from index.database import Database, Row, Schema
 from index.database import now as _now
 
 Role = Literal["admin", "member", "none", "revoked"]
@@ -431,6 +430,10 @@ def _day(timestamp: float) -> str:
 class BotStore(Database):
     def __init__(self, path: Path, *, admin_ids: Iterable[int] = ()) -> None:
         super().__init__(path, SCHEMA)
+        self._record_admins(admin_ids)
+
+    def _record_admins(self, admin_ids: Iterable[int]) -> None:
+        """The admins the settings name are admins in the store too."""
         self.config_admins = frozenset(admin_ids)
         with self.transaction() as db:
             for admin in self.config_admins:
@@ -442,14 +445,14 @@ class BotStore(Database):
                 )
 
     # reads for the study records (bot/study), which share this connection ------------------------------
-    def rows(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+    def rows(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
         return self._query(sql, params)
 
-    def row(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Row | None:
+    def row(self, sql: str, params: Sequence[object] = ()) -> Row | None:
         return self._one(sql, params)
 
     # users --------------------------------------------------------------------------------------------
-    def _user(self, row: sqlite3.Row) -> UserRow:
+    def _user(self, row: Row) -> UserRow:
         role: Role = "admin" if row["id"] in self.config_admins else row["role"]
         return UserRow(row["id"], row["first_name"], row["username"], role, row["lang"], row["invited_by"],
                        row["created_at"])
@@ -553,7 +556,7 @@ class BotStore(Database):
         return True
 
     @staticmethod
-    def _notice_due(row: sqlite3.Row | None, interval: float) -> bool:
+    def _notice_due(row: Row | None, interval: float) -> bool:
         last = row["access_notice_at"] if row else None
         return last is None or _now() - last >= interval
 
@@ -598,7 +601,7 @@ class BotStore(Database):
 
     # chats --------------------------------------------------------------------------------------------
     @staticmethod
-    def _chat(row: sqlite3.Row) -> ChatRow:
+    def _chat(row: Row) -> ChatRow:
         documents = tuple(json.loads(row["documents"])) if row["documents"] is not None else None
         return ChatRow(row["id"], row["kind"], row["title"], bool(row["allowed"]), row["lang"], documents)
 
@@ -622,7 +625,7 @@ class BotStore(Database):
 
     def _update_chat(self, chat_id: int, column: str, value: object, by: int | None = None) -> None:
         with self.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO chats (id, updated_at) VALUES (?, ?)", (chat_id, _now()))
+            db.execute("INSERT INTO chats (id, updated_at) VALUES (?, ?) ON CONFLICT DO NOTHING", (chat_id, _now()))
             db.execute(f"UPDATE chats SET {column} = ?, updated_at = ? WHERE id = ?", (value, _now(), chat_id))
             if by is not None:
                 db.execute("UPDATE chats SET allowed_by = ? WHERE id = ?", (by, chat_id))
@@ -661,12 +664,12 @@ class BotStore(Database):
     ) -> int:
         now = _now()
         with self.transaction() as db:
-            cursor = db.execute(
+            row = db.execute(
                 "INSERT INTO questions (chat_id, user_id, asked_at, day, text, found, citations, document_id, "
-                "millis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "millis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (chat_id, user_id, now, _day(now), text, int(found), citations, document_id, millis),
-            )
-            return int(cursor.lastrowid or 0)
+            ).fetchone()
+            return int(row[0])
 
     def question(self, question_id: int) -> QuestionRow | None:
         row = self._one("SELECT * FROM questions WHERE id = ?", (question_id,))
@@ -693,7 +696,8 @@ class BotStore(Database):
             "SELECT day, COUNT(*) AS n, SUM(1 - found) AS nf FROM questions WHERE day >= ? GROUP BY day "
             "ORDER BY day", (since,))]
         totals = self._one("SELECT COUNT(*) AS n, COALESCE(SUM(1 - found), 0) AS nf FROM questions")
-        votes = self._one("SELECT COALESCE(SUM(vote > 0), 0) AS up, COALESCE(SUM(vote < 0), 0) AS down "
+        votes = self._one("SELECT COALESCE(SUM(CASE WHEN vote > 0 THEN 1 ELSE 0 END), 0) AS up, "
+                          "COALESCE(SUM(CASE WHEN vote < 0 THEN 1 ELSE 0 END), 0) AS down "
                           "FROM feedback")
         down = [(r["id"], r["text"], bool(r["found"])) for r in self._query(
             "SELECT q.id, q.text, q.found FROM feedback f JOIN questions q ON q.id = f.question_id "
@@ -709,17 +713,17 @@ class BotStore(Database):
 
     # uploads ------------------------------------------------------------------------------------------
     @staticmethod
-    def _upload(row: sqlite3.Row) -> UploadRow:
+    def _upload(row: Row) -> UploadRow:
         return UploadRow(row["id"], row["user_id"], row["chat_id"], row["source_name"], row["path"],
                          row["status"], row["message_id"], row["document_id"], row["error"], row["created_at"])
 
     def create_upload(self, user_id: int, chat_id: int, source_name: str) -> int:
         now = _now()
         with self.transaction() as db:
-            cursor = db.execute(
+            row = db.execute(
                 "INSERT INTO uploads (user_id, chat_id, source_name, status, created_at, updated_at) "
-                "VALUES (?, ?, ?, 'parsing', ?, ?)", (user_id, chat_id, source_name, now, now))
-            return int(cursor.lastrowid or 0)
+                "VALUES (?, ?, ?, 'parsing', ?, ?) RETURNING id", (user_id, chat_id, source_name, now, now)).fetchone()
+            return int(row[0])
 
     def upload(self, upload_id: int) -> UploadRow | None:
         row = self._one("SELECT * FROM uploads WHERE id = ?", (upload_id,))
@@ -740,6 +744,17 @@ class BotStore(Database):
             cursor = db.execute("UPDATE uploads SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
                                 (new, _now(), upload_id, expected))
             return cursor.rowcount == 1
+
+    def keep_upload_file(self, upload_id: int, path: Path) -> None:
+        """The downloaded file of an upload, for another worker to confirm (SQLite: one process; the file on
+        disk is enough)."""
+
+    def fetch_upload_file(self, upload_id: int, target: Path) -> bool:
+        """Write an upload's file kept by :meth:`keep_upload_file` to ``target``; False when there is none."""
+        return False
+
+    def drop_upload_file(self, upload_id: int) -> None:
+        """Forget an upload's kept file (indexed, cancelled, expired or failed)."""
 
     def stale_uploads(self, older_than: float) -> list[UploadRow]:
         """Uploads still waiting (parsing/pending) that were created before ``older_than`` (epoch seconds)."""

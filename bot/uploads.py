@@ -175,6 +175,7 @@ class Uploads:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             await fetch(target)
+            await self.workers.db(self.store.keep_upload_file, upload_id, target)
             await self.workers.db(self.store.update_upload, upload_id, path=str(target))
             parsed = await self.workers.parse_file(self.engine.parse, target, name)
         except ExtractionError as error:
@@ -195,7 +196,7 @@ class Uploads:
         if action == "no":
             if not await self.workers.db(self.store.claim_upload, upload_id, "pending", "cancelled"):
                 return "already_handled"
-            self._discard(upload_id)
+            await self._discard(upload_id)
             log.info("upload %d cancelled by user=%d", upload_id, caller.user_id)
             await self.workers.db(self.store.audit, caller.user_id, Action.UPLOAD_CANCELLED, upload.source_name,
                                   f"#{upload_id}")
@@ -212,7 +213,10 @@ class Uploads:
         upload = claimed.upload
         parsed = self.parsed.pop(upload.id, None)
         path = Path(upload.path) if upload.path else None
-        if parsed is None:  # the bot restarted since the preview: parse the stored file again
+        if path is not None and not path.exists():  # read by another worker: its file is in the shared store
+            local = self.directory / str(upload.id) / path.name
+            path = local if await self.workers.db(self.store.fetch_upload_file, upload.id, local) else None
+        if parsed is None:  # the bot restarted (or another worker read it) since the preview: parse it again
             if path is None or not path.exists():
                 await self.workers.db(self.store.update_upload, upload.id, status="expired")
                 return Expired(upload.source_name)
@@ -245,7 +249,7 @@ class Uploads:
             return await self._fail(upload_id, report.error_code or "corrupt")
         document_id = report.document.id if report.document else None
         await self.workers.db(self.store.update_upload, upload_id, status="done", document_id=document_id)
-        self._discard(upload_id)  # the engine keeps its own copy of the original
+        await self._discard(upload_id)  # the engine keeps its own copy of the original
         log.info("upload %d indexed: status=%s document=%s chunks=%d edits=%d seconds=%.1f", upload_id,
                  report.status, document_id, report.chunks, progress.edits, time.perf_counter() - started)
         return Indexed(report)
@@ -258,7 +262,7 @@ class Uploads:
             if upload.id in self.parsed and upload.status == "parsing":
                 continue
             await self.workers.db(self.store.update_upload, upload.id, status="expired")
-            self._discard(upload.id)
+            await self._discard(upload.id)
             expired.append(upload)
         return expired
 
@@ -267,7 +271,7 @@ class Uploads:
         interrupted = await self.workers.db(self.store.interrupted_uploads)
         for upload in interrupted:
             await self.workers.db(self.store.update_upload, upload.id, status="failed")
-            self._discard(upload.id)
+            await self._discard(upload.id)
         return interrupted
 
     async def _preview(self, upload_id: int, parsed: ParsedDocument) -> Preview:
@@ -280,9 +284,10 @@ class Uploads:
 
     async def _fail(self, upload_id: int, code: str) -> Failed:
         await self.workers.db(self.store.update_upload, upload_id, status="failed")
-        self._discard(upload_id)
+        await self._discard(upload_id)
         return Failed(code)
 
-    def _discard(self, upload_id: int) -> None:
+    async def _discard(self, upload_id: int) -> None:
         self.parsed.pop(upload_id, None)
         shutil.rmtree(self.directory / str(upload_id), ignore_errors=True)
+        await self.workers.db(self.store.drop_upload_file, upload_id)

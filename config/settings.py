@@ -128,6 +128,13 @@ class Settings(BaseSettings):
         14, ge=1, description="Scheduled backups kept in NQBOT_BACKUP_DIR (older ones are deleted)"
     )
 
+    database_url: SecretStr | None = Field(
+        None,
+        description="postgresql://… (a libpq URI, e.g. postgresql://nqbot@/nqbot?host=/run/postgresql): keep the "
+        "library and the bot's state in PostgreSQL with pgvector, shared by several workers (unset: SQLite and "
+        "FAISS files in NQBOT_DATA_DIR)",
+    )
+
     telegram_token: SecretStr | None = Field(None, description="Bot token from @BotFather")
     admin_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="Comma-separated Telegram user ids of the first admins"
@@ -145,7 +152,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "telegram_token", "webhook_secret", "webhook_url", "error_chat_id", "query_embedder", "backup_dir", "backup_at",
-        mode="before",
+        "database_url", mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
@@ -159,6 +166,18 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return [value]
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and urlsplit(value.get_secret_value().strip()).scheme not in ("postgresql", "postgres"):
+            raise ValueError("expected a postgresql:// URL")
+        return value
+
+    @property
+    def database_url_value(self) -> str | None:
+        """The PostgreSQL URL, or None for the embedded SQLite backend."""
+        return self.database_url.get_secret_value().strip() if self.database_url is not None else None
 
     @field_validator("timezone")
     @classmethod

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 import math
-import sqlite3
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 import numpy as np
 
 from documents.model import Chunk, DocIdentity, Section
 from index.catalog_schema import COUNTS, SCHEMA
-from index.database import Database, now
+from index.database import Connection, Database, Row, now
+from index.keywords import fts_query, index_terms
+from index.restore import DiacriticRestorer
 from index.rows import ChunkRow, DocumentRow, RelationRow, VersionRow
 
 #: A term is too common to search for only when it is in more passages than this (and than the share given).
@@ -39,7 +41,7 @@ class Catalog(Database):
         return rows[0]["value"] if rows else None
 
     @staticmethod
-    def set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+    def set_meta(db: Connection, key: str, value: str) -> None:
         db.execute(
             "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
             (key, value, value),
@@ -53,7 +55,7 @@ class Catalog(Database):
     """
 
     @staticmethod
-    def _doc(row: sqlite3.Row) -> DocumentRow:
+    def _doc(row: Row) -> DocumentRow:
         return DocumentRow(
             id=row["id"],
             doc_key=row["doc_key"],
@@ -71,7 +73,7 @@ class Catalog(Database):
 
     def documents(self, *, include_removed: bool = False) -> list[DocumentRow]:
         where = "" if include_removed else " WHERE d.active_version IS NOT NULL"
-        rows = self._query(self._DOC_SELECT + where + " ORDER BY d.date DESC, d.id DESC")
+        rows = self._query(self._DOC_SELECT + where + " ORDER BY d.date DESC NULLS LAST, d.id DESC")
         return [self._doc(r) for r in rows]
 
     def document(self, document_id: int) -> DocumentRow | None:
@@ -130,7 +132,7 @@ class Catalog(Database):
 
     # writes (inside a transaction) -------------------------------------------------------------------
     @staticmethod
-    def upsert_document(db: sqlite3.Connection, doc_key: str, identity: DocIdentity) -> int:
+    def upsert_document(db: Connection, doc_key: str, identity: DocIdentity) -> int:
         stamp = now()
         row = db.execute("SELECT id FROM documents WHERE doc_key = ?", (doc_key,)).fetchone()
         values = (identity.number, identity.doc_type, identity.issuer, identity.date, identity.title, stamp)
@@ -140,16 +142,16 @@ class Catalog(Database):
                 (*values, row["id"]),
             )
             return int(row["id"])
-        cursor = db.execute(
+        row = db.execute(
             """INSERT INTO documents(doc_key, number, doc_type, issuer, date, title, updated_at, created_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
             (doc_key, *values, stamp),
-        )
-        return int(cursor.lastrowid or 0)
+        ).fetchone()
+        return int(row[0])
 
     @staticmethod
     def add_version(
-        db: sqlite3.Connection,
+        db: Connection,
         document_id: int,
         *,
         content_hash: str,
@@ -163,10 +165,10 @@ class Catalog(Database):
         last = db.execute(
             "SELECT COALESCE(MAX(version_no), 0) AS n FROM versions WHERE document_id = ?", (document_id,)
         ).fetchone()["n"]
-        cursor = db.execute(
+        row = db.execute(
             """INSERT INTO versions(document_id, version_no, status, content_hash, source_name, stored_file,
                                     method, warnings, identity, text, created_at)
-               VALUES (?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?)""",
+               VALUES (?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
             (
                 document_id,
                 last + 1,
@@ -179,12 +181,12 @@ class Catalog(Database):
                 text,
                 now(),
             ),
-        )
-        return int(cursor.lastrowid or 0)
+        ).fetchone()
+        return int(row[0])
 
     @staticmethod
     def add_chunks(
-        db: sqlite3.Connection,
+        db: Connection,
         version_id: int,
         chunks: Sequence[Chunk],
         keyword_bodies: Sequence[str],
@@ -192,9 +194,9 @@ class Catalog(Database):
     ) -> list[int]:
         ids: list[int] = []
         for chunk, body, vector in zip(chunks, keyword_bodies, embeddings, strict=True):
-            cursor = db.execute(
-                """INSERT INTO chunks(version_id, ordinal, locator, heading, start, end, text, embedding)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            row = db.execute(
+                """INSERT INTO chunks(version_id, ordinal, locator, heading, start, "end", text, embedding)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                 (
                     version_id,
                     chunk.ordinal,
@@ -205,36 +207,36 @@ class Catalog(Database):
                     chunk.text,
                     np.asarray(vector, dtype=np.float32).tobytes(),
                 ),
-            )
-            chunk_id = int(cursor.lastrowid or 0)
+            ).fetchone()
+            chunk_id = int(row[0])
             db.execute("INSERT INTO chunks_fts(rowid, body) VALUES (?, ?)", (chunk_id, body))
             ids.append(chunk_id)
         return ids
 
     @staticmethod
-    def add_outline(db: sqlite3.Connection, version_id: int, outline: Sequence[Section]) -> None:
+    def add_outline(db: Connection, version_id: int, outline: Sequence[Section]) -> None:
         db.executemany(
             "INSERT INTO outline(version_id, ordinal, locator, title, start, level) VALUES (?, ?, ?, ?, ?, ?)",
             [(version_id, i, s.locator, s.title, s.start, s.level) for i, s in enumerate(outline)],
         )
 
     @staticmethod
-    def set_relations(db: sqlite3.Connection, version_id: int, relations: Sequence[RelationRow]) -> None:
+    def set_relations(db: Connection, version_id: int, relations: Sequence[RelationRow]) -> None:
         db.execute("DELETE FROM relations WHERE version_id = ?", (version_id,))
         db.executemany(
-            "INSERT INTO relations(version_id, kind, target_key, target_text, start, end, locator) "
+            "INSERT INTO relations(version_id, kind, target_key, target_text, start, \"end\", locator) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(version_id, r.kind, r.target_key, r.target_text, r.start, r.end, r.locator) for r in relations],
         )
 
     @staticmethod
-    def set_abbreviations(db: sqlite3.Connection, version_id: int, defined: dict[str, str]) -> None:
+    def set_abbreviations(db: Connection, version_id: int, defined: dict[str, str]) -> None:
         db.execute("DELETE FROM abbreviations WHERE version_id = ?", (version_id,))
-        db.executemany("INSERT INTO abbreviations(version_id, short, full) VALUES (?, ?, ?)",
+        db.executemany("INSERT INTO abbreviations(version_id, short, \"full\") VALUES (?, ?, ?)",
                        [(version_id, short, full) for short, full in defined.items()])
 
     @staticmethod
-    def deactivate(db: sqlite3.Connection, document_id: int, status: str) -> list[int]:
+    def deactivate(db: Connection, document_id: int, status: str) -> list[int]:
         """Take the document's active version out of search; returns its chunk ids."""
         row = db.execute("SELECT active_version FROM documents WHERE id = ?", (document_id,)).fetchone()
         if not row or row["active_version"] is None:
@@ -249,7 +251,47 @@ class Catalog(Database):
         return ids
 
     @staticmethod
-    def activate(db: sqlite3.Connection, document_id: int, version_id: int) -> None:
+    def set_embeddings(db: Connection, ids: Sequence[int], vectors: np.ndarray) -> None:
+        """Replace the stored embeddings of chunks (re-embedding)."""
+        db.executemany(
+            "UPDATE chunks SET embedding = ? WHERE id = ?",
+            [(v.astype(np.float32).tobytes(), int(i)) for i, v in zip(ids, vectors, strict=True)],
+        )
+
+    @staticmethod
+    def rebuild_keywords(db: Connection) -> int:
+        """Index every active chunk's keyword terms anew (see :func:`index.keywords.index_terms`); the count."""
+        rows = db.execute(
+            "SELECT c.id, c.heading, c.text FROM chunks c JOIN documents d ON d.active_version = c.version_id"
+        ).fetchall()
+        db.execute("DELETE FROM chunks_fts")
+        db.executemany("INSERT INTO chunks_fts(rowid, body) VALUES (?, ?)",
+                       [(r[0], index_terms(f"{r[1]}\n{r[2]}")) for r in rows])
+        return len(rows)
+
+    @staticmethod
+    def record_vocabulary(db: Connection, texts: Sequence[str]) -> None:
+        """Add the spellings of ``texts`` to the diacritic restorer's vocabulary (see :mod:`index.restore`)."""
+        DiacriticRestorer.record(db, texts)
+
+    def ingest_lock(self) -> AbstractContextManager[None]:
+        """Held while one ingest embeds and commits. SQLite: nothing (one process ingests; SQLite's write lock
+        serialises the commits of others)."""
+        return nullcontext()
+
+    def keep_original(self, path: Path) -> None:
+        """A stored original was written to ``files/`` (SQLite: that file is the only copy)."""
+
+    def fetch_original(self, name: str, target: Path) -> bool:
+        """Write a stored original that this machine's ``files/`` lacks to ``target``; False when unknown."""
+        return False
+
+    def restorer(self) -> DiacriticRestorer:
+        """The diacritic restorer over this catalog's vocabulary (a read-only connection of its own)."""
+        return DiacriticRestorer(self.path)
+
+    @staticmethod
+    def activate(db: Connection, document_id: int, version_id: int) -> None:
         db.execute(
             "UPDATE documents SET active_version = ?, updated_at = ? WHERE id = ?",
             (version_id, now(), document_id),
@@ -292,6 +334,12 @@ class Catalog(Database):
         frequency = self.passage_frequencies(terms)
         return {term: math.log(1 + total / (1 + frequency.get(term, 0))) for term in terms}
 
+    def search_terms(
+        self, terms: Sequence[str], limit: int, version_ids: Sequence[int] | None = None
+    ) -> list[tuple[int, float]]:
+        """(chunk id, BM25 score — higher is better) for active chunks holding any of the keyword terms."""
+        return self.keyword_search(fts_query(list(terms)), limit, version_ids)
+
     def keyword_search(
         self, match: str, limit: int, version_ids: Sequence[int] | None = None
     ) -> list[tuple[int, float]]:
@@ -312,6 +360,10 @@ class Catalog(Database):
         sql += "ORDER BY bm25(chunks_fts) LIMIT ?"
         params.append(limit)
         return [(int(r[0]), float(r[1])) for r in self._query(sql, params)]
+
+    def keyword_ids(self) -> set[int]:
+        """The chunk ids in the keyword index (for checks: exactly the chunks in search)."""
+        return {int(r[0]) for r in self._query("SELECT rowid FROM chunks_fts")}
 
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, ChunkRow]:
         """The chunks among ``chunk_ids`` that belong to a document's active version (never withdrawn text)."""
@@ -377,7 +429,7 @@ class Catalog(Database):
                d.id AS document_id FROM relations r JOIN documents d ON d.active_version = r.version_id"""
 
     @staticmethod
-    def _relation(row: sqlite3.Row) -> RelationRow:
+    def _relation(row: Row) -> RelationRow:
         return RelationRow(row["kind"], row["target_key"], row["target_text"], row["start"], row["end"],
                            row["locator"], row["version_id"], row["document_id"])
 
@@ -392,8 +444,8 @@ class Catalog(Database):
         if not target_keys:
             return []
         marks = ",".join("?" * len(target_keys))
-        rows = self._query(self._RELATION_SELECT + f" WHERE r.target_key IN ({marks}) ORDER BY d.date DESC, d.id",
-                           list(target_keys))
+        rows = self._query(self._RELATION_SELECT + f" WHERE r.target_key IN ({marks}) "
+                           "ORDER BY d.date DESC NULLS LAST, d.id", list(target_keys))
         return [self._relation(r) for r in rows]
 
     def relations_to_number(self, number: str) -> list[RelationRow]:

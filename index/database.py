@@ -15,6 +15,41 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
+
+
+class Row(Protocol):
+    """A result row, by position or by column name (``sqlite3.Row``, or :class:`index.postgres.Row`)."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def keys(self) -> list[str]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+    def __len__(self) -> int: ...
+
+
+class Cursor(Protocol):
+    """What the stores read from a statement: SQLite's cursor, or psycopg's."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """An open transaction (``sqlite3.Connection``, or :class:`index.postgres.Transaction`): statements use
+    ``?`` placeholders and the SQL both backends read (``INSERT … ON CONFLICT``, ``RETURNING id``)."""
+
+    def execute(self, sql: str, parameters: Any = ..., /) -> Any: ...
+
+    def executemany(self, sql: str, parameters: Any, /) -> Any: ...
 
 
 def now() -> float:
@@ -114,7 +149,7 @@ class Database:
             self._db.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Connection]:
         """BEGIN IMMEDIATE … COMMIT; any exception (or a kill) leaves the previous state."""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
@@ -126,11 +161,11 @@ class Database:
             else:
                 self._db.execute("COMMIT")
 
-    def _query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+    def _query(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
         with self._lock:
             return list(self._db.execute(sql, params).fetchall())
 
-    def _one(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Row | None:
+    def _one(self, sql: str, params: Sequence[object] = ()) -> Row | None:
         with self._lock:
-            row: sqlite3.Row | None = self._db.execute(sql, params).fetchone()
+            row: Row | None = self._db.execute(sql, params).fetchone()
             return row

@@ -7,7 +7,7 @@
 * :mod:`index.embedding` — which models embed passages and questions.
 
 Synchronous and thread-safe: questions may be asked from several threads while one ingest runs; writes are
-serialised (also across processes, by SQLite's write lock).
+serialised (also across processes: by SQLite's write lock, or PostgreSQL's advisory locks).
 """
 
 from __future__ import annotations
@@ -23,14 +23,12 @@ from documents.glossary import bridge
 from documents.model import ParsedDocument, Section
 from documents.text import has_cjk
 from index.answer import Answer, Answerer, QuestionError
-from index.catalog import Catalog
+from index.backends import open_catalog, open_generations
 from index.embedders.base import Embedder
 from index.embedding import Embedders, ProgressFn
-from index.generations import Generations
 from index.ingest import DocumentExists, IngestReport, IngestStatus, Library
 from index.lookup import DocumentLookup
 from index.related import Related, Relations
-from index.restore import DiacriticRestorer
 from index.retrieval import Hit, Mode, Retriever
 from index.rows import ChunkRow, DocumentRow, VersionRow
 from index.vectors import VectorStore, set_threads
@@ -43,11 +41,11 @@ class Engine:
         self.settings = settings
         self.data_dir = settings.data_dir
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.catalog = Catalog(self.data_dir / "catalog.sqlite3")
-        self.restorer = DiacriticRestorer(self.catalog.path)
+        self.catalog = open_catalog(settings)
+        self.restorer = self.catalog.restorer()
         self.lookup = DocumentLookup(self.catalog)
-        self.generations = Generations(self.catalog, self.data_dir, on_change=self._library_changed,
-                                       approximate_from=settings.approximate_from)
+        self.generations = open_generations(self.catalog, self.data_dir, self._library_changed,
+                                            approximate_from=settings.approximate_from)
         self._abbreviations: Abbreviations | None = None
         self.embedders = Embedders(settings, self.catalog, self.restorer, embedder, rewrite=self.rewrite)
         self.retriever = Retriever(self.catalog, self.generations, self.embedders.embed_question, self.rewrite)
@@ -174,6 +172,8 @@ class Engine:
         for version in self.catalog.versions(document_id):
             if version.id == row.active_version and version.stored_file:
                 path = self.library.files_dir / version.stored_file
+                if not path.exists():  # another worker stored it (PostgreSQL keeps a copy)
+                    self.catalog.fetch_original(version.stored_file, path)
                 return path if path.exists() else None
         return None
 

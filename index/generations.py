@@ -17,7 +17,6 @@ and tells the caches that depend on the library (``on_change``).
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from index.catalog import Catalog
+from index.database import Connection
 from index.vectors import VectorStore
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ DEFAULT_DIM = 384
 class Change:
     """What a write may touch: the open transaction and a private copy of the vectors."""
 
-    db: sqlite3.Connection
+    db: Connection
     store: VectorStore
     generation: int
     abandoned: bool = False

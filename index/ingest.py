@@ -26,7 +26,6 @@ from index.embedding import Embedders, ProgressFn
 from index.generations import Generations
 from index.keywords import TERMS_VERSION, index_terms
 from index.prepare import doc_key, embedding_text, prepare_file
-from index.restore import DiacriticRestorer
 from index.rows import DocumentRow, RelationRow
 from index.vectors import VectorStore
 
@@ -131,6 +130,12 @@ class Library:
         self, parsed: ParsedDocument, *, path: Path | None = None, replace: bool = True,
         progress: ProgressFn | None = None,
     ) -> IngestReport:
+        with self.catalog.ingest_lock():  # one ingest at a time, across workers too
+            return self._ingest(parsed, path=path, replace=replace, progress=progress)
+
+    def _ingest(
+        self, parsed: ParsedDocument, *, path: Path | None, replace: bool, progress: ProgressFn | None,
+    ) -> IngestReport:
         same = self.catalog.active_version_with_hash(parsed.content_hash)
         if same is not None:
             return IngestReport(parsed.source_name, IngestStatus.UNCHANGED, same, same.chunk_count, parsed.warnings)
@@ -158,25 +163,27 @@ class Library:
             tmp = target.with_name(target.name + ".tmp")
             shutil.copyfile(path, tmp)
             tmp.replace(target)
+        self.catalog.keep_original(target)
         return target.name
 
     def _commit(self, parsed: ParsedDocument, key: str, vectors: np.ndarray, stored: str | None) -> int:
         with self.generations.write(model_id=self.embedders.model_id) as change:
             db = change.db
-            document_id = Catalog.upsert_document(db, key, parsed.identity)
-            old_ids = Catalog.deactivate(db, document_id, "superseded")
-            version_id = Catalog.add_version(
+            document_id = self.catalog.upsert_document(db, key, parsed.identity)
+            old_ids = self.catalog.deactivate(db, document_id, "superseded")
+            version_id = self.catalog.add_version(
                 db, document_id, content_hash=parsed.content_hash, source_name=parsed.source_name,
                 stored_file=stored, method=parsed.extracted.method, warnings=parsed.warnings,
                 identity=parsed.identity, text=parsed.extracted.text,
             )
             bodies = [index_terms(f"{c.heading}\n{c.text}") for c in parsed.chunks]
-            ids = Catalog.add_chunks(db, version_id, parsed.chunks, bodies, vectors)
-            Catalog.add_outline(db, version_id, parsed.outline)
-            Catalog.activate(db, document_id, version_id)
-            Catalog.set_relations(db, version_id, relation_rows(parsed.extracted.text, parsed.identity, parsed.chunks))
-            Catalog.set_abbreviations(db, version_id, defined_in(parsed.extracted.text))
-            DiacriticRestorer.record(db, [c.text for c in parsed.chunks])
+            ids = self.catalog.add_chunks(db, version_id, parsed.chunks, bodies, vectors)
+            self.catalog.add_outline(db, version_id, parsed.outline)
+            self.catalog.activate(db, document_id, version_id)
+            relations = relation_rows(parsed.extracted.text, parsed.identity, parsed.chunks)
+            self.catalog.set_relations(db, version_id, relations)
+            self.catalog.set_abbreviations(db, version_id, defined_in(parsed.extracted.text))
+            self.catalog.record_vocabulary(db, [c.text for c in parsed.chunks])
             change.store.remove(old_ids)
             change.store.add(np.array(ids, dtype=np.int64), vectors)
         return document_id
@@ -185,7 +192,7 @@ class Library:
         """Take a document out of search (its versions stay as history); False when it was not in search."""
         removed = False
         with self.generations.write() as change:
-            ids = Catalog.deactivate(change.db, document_id, "removed")
+            ids = self.catalog.deactivate(change.db, document_id, "removed")
             if ids:
                 change.store.remove(ids)
                 removed = True
@@ -211,9 +218,9 @@ class Library:
                 identity = DocIdentity(**json.loads(identity_json))
                 chunks = self.catalog.neighbours(version_id, 0, 1 << 30)
                 text = self.catalog.version_text(version_id)
-                Catalog.set_relations(change.db, version_id, relation_rows(text, identity, chunks))
-                Catalog.set_abbreviations(change.db, version_id, defined_in(text))
-            Catalog.set_meta(change.db, "relations_version", RELATIONS_VERSION)
+                self.catalog.set_relations(change.db, version_id, relation_rows(text, identity, chunks))
+                self.catalog.set_abbreviations(change.db, version_id, defined_in(text))
+            self.catalog.set_meta(change.db, "relations_version", RELATIONS_VERSION)
         if versions:
             log.info("relations recomputed for %d documents", len(versions))
         return len(versions)
@@ -225,20 +232,18 @@ class Library:
             return 0
         count = 0
         with self.generations.write() as change:
-            rows = change.db.execute(
-                "SELECT c.id, c.heading, c.text FROM chunks c JOIN documents d ON d.active_version = c.version_id"
-            ).fetchall()
-            change.db.execute("DELETE FROM chunks_fts")
-            change.db.executemany("INSERT INTO chunks_fts(rowid, body) VALUES (?, ?)",
-                                  [(r[0], index_terms(f"{r[1]}\n{r[2]}")) for r in rows])
-            Catalog.set_meta(change.db, "terms_version", TERMS_VERSION)
-            count = len(rows)
+            count = self.catalog.rebuild_keywords(change.db)
+            self.catalog.set_meta(change.db, "terms_version", TERMS_VERSION)
         if count:
             log.info("keyword index rebuilt for terms version %s: %d passages", TERMS_VERSION, count)
         return count
 
     def reindex(self, progress: ProgressFn | None = None) -> int:
         """Re-embed every active passage with the configured embedder; returns the passage count."""
+        with self.catalog.ingest_lock():
+            return self._reindex(progress)
+
+    def _reindex(self, progress: ProgressFn | None) -> int:
         rows = self.catalog.active_chunk_texts()
         texts = [embedding_text(title, heading, text) for _, heading, text, title in rows]
         vectors = self.embedders.embed_passages(texts, progress)
@@ -249,8 +254,5 @@ class Library:
             if sorted(r[0] for r in change.db.execute(
                     "SELECT c.id FROM chunks c JOIN documents d ON d.active_version = c.version_id")) != list(ids):
                 raise RuntimeError("the library changed while re-embedding; run reindex again")
-            change.db.executemany(
-                "UPDATE chunks SET embedding = ? WHERE id = ?",
-                [(v.astype(np.float32).tobytes(), int(i)) for i, v in zip(ids, vectors, strict=True)],
-            )
+            self.catalog.set_embeddings(change.db, ids.tolist(), vectors)
         return len(rows)

@@ -14,11 +14,12 @@ import re
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
 from documents.text import canonical_tones, fold
+from index.database import Connection
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _MAX_FORMS = 4
@@ -54,22 +55,32 @@ def _words(text: str) -> list[str]:
 
 class DiacriticRestorer:
     """Reads the catalog's vocabulary through a connection of its own (WAL readers do not wait for the
-    catalog's lock, which the parallel keyword search holds while the question is restored and embedded)."""
+    catalog's lock, which the parallel keyword search holds while the question is restored and embedded), or
+    through ``read`` (folded key → the JSON of its spellings, or None) when the catalog is not an SQLite file."""
 
-    def __init__(self, catalog_path: Path) -> None:
-        self._db = sqlite3.connect(f"file:{catalog_path}?mode=ro", uri=True, check_same_thread=False)
+    def __init__(self, catalog_path: Path | None = None, *, read: Callable[[str], str | None] | None = None) -> None:
+        self._db = (sqlite3.connect(f"file:{catalog_path}?mode=ro", uri=True, check_same_thread=False)
+                    if read is None else None)
+        self._read = read or self._read_file
         self._lock = threading.Lock()
         self._forms = lru_cache(maxsize=50_000)(self._lookup)
 
     def close(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
+
+    def _read_file(self, folded: str) -> str | None:
+        assert self._db is not None
+        with self._lock:
+            row = self._db.execute("SELECT forms FROM vocabulary WHERE folded = ?", (folded,)).fetchone()
+        return str(row[0]) if row else None
 
     def forget(self) -> None:
         """Drop cached spellings (after an ingest changed the vocabulary)."""
         self._forms.cache_clear()
 
     @staticmethod
-    def record(db: sqlite3.Connection, texts: Iterable[str]) -> None:
+    def record(db: Connection, texts: Iterable[str]) -> None:
         """Add the spellings in ``texts`` to the vocabulary (inside the ingest transaction)."""
         counts: dict[str, Counter[str]] = {}
         for text in texts:
@@ -95,11 +106,10 @@ class DiacriticRestorer:
         )
 
     def _lookup(self, folded: str) -> tuple[tuple[str, int], ...]:
-        with self._lock:
-            row = self._db.execute("SELECT forms FROM vocabulary WHERE folded = ?", (folded,)).fetchone()
-        if row is None:
+        forms = self._read(folded)
+        if forms is None:
             return ((_SEED[folded], 1),) if folded in _SEED else ()
-        return tuple(json.loads(row[0]).items())
+        return tuple(json.loads(forms).items())
 
     def restore(self, text: str) -> str:
         """``text`` with each unmarked Vietnamese word replaced by its most likely marked spelling."""

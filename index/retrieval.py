@@ -18,7 +18,7 @@ import numpy as np
 
 from index.catalog import Catalog
 from index.generations import Generations
-from index.keywords import fts_query, query_terms
+from index.keywords import query_terms
 from index.vectors import VectorStore
 
 Mode = Literal["hybrid", "dense", "keyword"]
@@ -77,7 +77,7 @@ def keyword_candidates(
 ) -> list[tuple[int, float]]:
     """BM25 candidates from the FTS5 index (question words and very common terms left out)."""
     terms = catalog.selective_terms(query_terms(question), max_term_share)
-    return catalog.keyword_search(fts_query(terms), CANDIDATES, allowed_versions)
+    return catalog.search_terms(terms, CANDIDATES, allowed_versions)
 
 
 def search(

@@ -4,6 +4,7 @@ written by the command line (actor ``cli``) and read back with ``nqbot audit``."
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -123,8 +124,8 @@ def test_a_version_1_store_is_migrated_and_keeps_its_data(tmp_path: Path) -> Non
     assert columns(old) == columns(fresh)  # migrating gives exactly the schema a new file gets
 
 
-def test_audit_log_newest_first_with_names(tmp_path: Path) -> None:
-    store = BotStore(tmp_path / "bot.sqlite3", admin_ids=[1])
+def test_audit_log_newest_first_with_names(open_store: Callable[..., BotStore]) -> None:
+    store = open_store([1])
     store.touch_user(1, "Quản trị", "quantri")
     store.audit(1, Action.INVITE, "ABCDEFGH23", "uses=1 days=7")
     store.audit(1, Action.GRANT, "@thu_cb (5)", "member")

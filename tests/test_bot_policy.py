@@ -4,7 +4,7 @@ state machine, admin actions and study groups, driven directly (no fake Bot API,
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,7 +17,9 @@ from bot.followup import FollowUps
 from bot.groups import Missing, Person, StudyGroups
 from bot.library import Library, Original
 from bot.ratelimit import RateLimiter
+from bot.shared import SharedAccessNotices
 from bot.store import BotStore, parse_id
+from bot.store_postgres import PostgresBotStore
 from bot.uploads import Cancelled, Claimed, Failed, Indexed, Preview, Refusal, Uploads
 from bot.workers import Workers
 from index.engine import Engine
@@ -33,8 +35,8 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[BotStore]:
-    store = BotStore(tmp_path / "bot" / "bot.sqlite3", admin_ids=[ADMIN])
+def store(open_store: Callable[..., BotStore]) -> Iterator[BotStore]:
+    store = open_store([ADMIN])
     yield store
     store.close()
 
@@ -79,7 +81,8 @@ def test_can_see_means_in_search_and_in_the_groups_documents(store: BotStore) ->
 
 def test_access_notice_once_per_interval(store: BotStore) -> None:
     now = [100.0]
-    notices = AccessNotices(store, 600.0, clock=lambda: now[0])
+    shared = isinstance(store, PostgresBotStore)  # several workers: the group's notice time is in the database
+    notices = (SharedAccessNotices if shared else AccessNotices)(store, 600.0, clock=lambda: now[0])
     stranger = caller(store, 50)
     assert notices.due(stranger) and not notices.due(stranger)
     assert AccessNotices(store, 600.0).due(stranger) is False  # remembered in the store, across restarts
@@ -90,9 +93,13 @@ def test_access_notice_once_per_interval(store: BotStore) -> None:
     assert notices.due(group)
     notices.forget_group(-7)
     assert notices.due(group)
+    if shared:  # another worker sees the notice was just sent
+        assert not SharedAccessNotices(store, 600.0, clock=lambda: now[0]).due(group)
 
 
 def test_a_known_stranger_costs_reads_only(store: BotStore) -> None:
+    if not hasattr(store, "_db"):
+        pytest.skip("counts SQLite's changes (PostgreSQL: the same statements)")
     notices = AccessNotices(store, 600.0)
     first = caller(store, 70)
     assert first.reason == "unknown" and notices.due(first)
@@ -228,7 +235,7 @@ def test_upload_state_machine(fresh_engine: Engine, store: BotStore, workers: Wo
 
 
 def test_pending_upload_after_a_restart(fresh_engine: Engine, store: BotStore, workers: Workers,
-                                        tmp_path: Path) -> None:
+                                        tmp_path: Path, open_store: Callable[..., BotStore]) -> None:
     def flow() -> Uploads:
         return Uploads(fresh_engine, store, workers, tmp_path / "uploads", limit_mb=20, ttl=0.0)
 
@@ -251,6 +258,17 @@ def test_pending_upload_after_a_restart(fresh_engine: Engine, store: BotStore, w
     gone = run(later.claim(admin, waiting, "ok"))
     assert gone == "already_handled"
     interrupted = run(later.receive(admin, "tb3.txt", 100))
+    if isinstance(store, PostgresBotStore):  # several workers: only a worker that is gone leaves uploads behind
+        restarted = open_store([ADMIN])
+        try:
+            assert run(Uploads(fresh_engine, restarted, workers, tmp_path / "uploads", limit_mb=20,
+                               ttl=0.0).recover()) == []  # its worker still runs
+            store.close()
+            assert [u.id for u in run(Uploads(fresh_engine, restarted, workers, tmp_path / "uploads", limit_mb=20,
+                                              ttl=0.0).recover())] == [interrupted]
+        finally:
+            restarted.close()
+        return
     assert [u.id for u in run(flow().recover())] == [interrupted]
 
 

@@ -20,21 +20,24 @@ ROOT = Path(__file__).resolve().parents[1]
 QUESTION = "Tỉnh ủy đã số hóa bao nhiêu phần trăm hồ sơ lưu trữ?"
 
 
-def _cli(data_dir: Path, models_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _cli(data_dir: Path, models_dir: Path, *args: str, url: str | None = None) -> subprocess.CompletedProcess[str]:
     """``nqbot`` in another process, as an operator runs it while the bot serves."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NQBOT_MODELS_DIR": str(models_dir)}
+    if url is not None:
+        env["NQBOT_DATABASE_URL"] = url
     return subprocess.run([sys.executable, "-m", "bot.cli", "--data-dir", str(data_dir), *args], cwd=ROOT,
                           env=env, capture_output=True, text=True, timeout=300)
 
 
 def test_a_removal_by_another_process_is_seen_before_the_next_question(
-    tmp_path: Path, e5_embedder: Embedder, e5_model_dir: Path
+    tmp_path: Path, e5_embedder: Embedder, e5_model_dir: Path, backend: str | None
 ) -> None:
-    serving = Engine(make_settings(tmp_path / "data", e5_model_dir.parent), embedder=e5_embedder)
+    serving = Engine(make_settings(tmp_path / "data", e5_model_dir.parent, database_url=backend),
+                     embedder=e5_embedder)
     serving.ingest_path(_write(tmp_path / "tb920.txt", NOTICE_V1))
     assert serving.ask(QUESTION).found
 
-    removed = _cli(tmp_path / "data", e5_model_dir.parent, "docs", "remove", "920-TB/TU")
+    removed = _cli(tmp_path / "data", e5_model_dir.parent, "docs", "remove", "920-TB/TU", url=backend)
     assert removed.returncode == 0, removed.stderr
 
     answer = serving.ask(QUESTION)
@@ -46,9 +49,9 @@ def test_a_removal_by_another_process_is_seen_before_the_next_question(
 
 
 def test_a_document_ingested_by_another_process_is_searchable_at_once(
-    tmp_path: Path, e5_embedder: Embedder, e5_model_dir: Path
+    tmp_path: Path, e5_embedder: Embedder, e5_model_dir: Path, backend: str | None
 ) -> None:
-    settings = make_settings(tmp_path / "data", e5_model_dir.parent)
+    settings = make_settings(tmp_path / "data", e5_model_dir.parent, database_url=backend)
     serving = Engine(settings, embedder=e5_embedder)
     assert not serving.ask(QUESTION).found  # empty library; the vectors of generation 0 are loaded
     writer = Engine(settings, embedder=e5_embedder)  # its own catalog connection and vectors, as a process has
@@ -65,27 +68,27 @@ def test_a_document_ingested_by_another_process_is_searchable_at_once(
     serving.close()
 
 
-def test_withdrawn_text_is_not_readable_through_passage_ids(fresh_engine: Engine, tmp_path: Path) -> None:
-    fresh_engine.ingest_path(_write(tmp_path / "tb920.txt", NOTICE_V1))
-    old = fresh_engine.ask(QUESTION).citations[0].chunk_id
-    assert fresh_engine.passage(old) is not None
-    fresh_engine.ingest_path(_write(tmp_path / "tb920-v2.txt", NOTICE_V2))
-    assert fresh_engine.passage(old) is None  # superseded
-    assert fresh_engine.passage(old, radius=8) is None
-    current = fresh_engine.ask(QUESTION).citations[0].chunk_id
-    document = fresh_engine.resolve("920-TB/TU")
-    assert document is not None and fresh_engine.passage(current) is not None
-    fresh_engine.remove(document.id)
-    assert fresh_engine.passage(current) is None  # removed
-    assert fresh_engine.catalog.chunks([old, current]) == {}
+def test_withdrawn_text_is_not_readable_through_passage_ids(library_engine: Engine, tmp_path: Path) -> None:
+    library_engine.ingest_path(_write(tmp_path / "tb920.txt", NOTICE_V1))
+    old = library_engine.ask(QUESTION).citations[0].chunk_id
+    assert library_engine.passage(old) is not None
+    library_engine.ingest_path(_write(tmp_path / "tb920-v2.txt", NOTICE_V2))
+    assert library_engine.passage(old) is None  # superseded
+    assert library_engine.passage(old, radius=8) is None
+    current = library_engine.ask(QUESTION).citations[0].chunk_id
+    document = library_engine.resolve("920-TB/TU")
+    assert document is not None and library_engine.passage(current) is not None
+    library_engine.remove(document.id)
+    assert library_engine.passage(current) is None  # removed
+    assert library_engine.catalog.chunks([old, current]) == {}
 
 
-def test_keyword_scores_do_not_depend_on_a_document_filter(fresh_engine: Engine, tmp_path: Path) -> None:
-    report = fresh_engine.ingest_path(_write(tmp_path / "tb920.txt", NOTICE_V1))
+def test_keyword_scores_do_not_depend_on_a_document_filter(library_engine: Engine, tmp_path: Path) -> None:
+    report = library_engine.ingest_path(_write(tmp_path / "tb920.txt", NOTICE_V1))
     assert report.document is not None and report.document.active_version is not None
     match = '"so" OR "hoa" OR "hoso"'
-    everywhere = dict(fresh_engine.catalog.keyword_search(match, 10))
-    filtered = dict(fresh_engine.catalog.keyword_search(match, 10, [report.document.active_version]))
+    everywhere = dict(library_engine.catalog.keyword_search(match, 10))
+    filtered = dict(library_engine.catalog.keyword_search(match, 10, [report.document.active_version]))
     assert everywhere and everywhere == pytest.approx(filtered)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -213,8 +214,8 @@ def test_bank_files_are_checked_before_parsing(tmp_path: Path) -> None:
     assert refused.value.code == "too_large"
 
 
-def test_imported_answers_are_backed_by_passages(party_engine: Engine, tmp_path: Path) -> None:
-    store = BotStore(tmp_path / "bot.sqlite3")
+def test_imported_answers_are_backed_by_passages(party_engine: Engine, open_store: Callable[..., BotStore]) -> None:
+    store = open_store()
     try:
         bank = QuestionBank(store, party_engine)
         report = bank.import_file(BANK)

@@ -1,4 +1,5 @@
-"""Adding, replacing, removing and re-adding documents keeps SQLite and FAISS consistent, even when killed."""
+"""Adding, replacing, removing and re-adding documents keeps the catalog and its vectors consistent, even when killed;
+the same contract on both backends (``library_engine``: SQLite + FAISS, PostgreSQL + pgvector)."""
 
 from __future__ import annotations
 
@@ -44,67 +45,68 @@ def _assert_consistent(engine: Engine) -> None:
     """FAISS holds exactly the embeddings of active chunks, and the keyword index the same chunk ids."""
     ids, _ = engine.catalog.active_embeddings()
     assert np.array_equal(np.sort(engine.store.ids()), ids)
-    fts = {r[0] for r in engine.catalog._query("SELECT rowid FROM chunks_fts")}
-    assert fts == set(ids.tolist())
+    assert engine.catalog.keyword_ids() == set(ids.tolist())
 
 
-def test_reingesting_identical_bytes_is_a_no_op(fresh_engine: Engine, tmp_path: Path) -> None:
+def test_reingesting_identical_bytes_is_a_no_op(library_engine: Engine, tmp_path: Path) -> None:
     path = _write(tmp_path / "tb920.txt", NOTICE_V1)
-    first = fresh_engine.ingest_path(path)
-    again = fresh_engine.ingest_path(path)
+    first = library_engine.ingest_path(path)
+    again = library_engine.ingest_path(path)
     assert (first.status, again.status) == ("added", "unchanged")
     assert again.document is not None and first.document is not None
     assert again.document.id == first.document.id
-    assert len(fresh_engine.versions(first.document.id)) == 1
-    _assert_consistent(fresh_engine)
+    assert len(library_engine.versions(first.document.id)) == 1
+    _assert_consistent(library_engine)
 
 
 def test_same_number_becomes_a_new_version_and_the_old_leaves_search(
-    fresh_engine: Engine, tmp_path: Path
+    library_engine: Engine, tmp_path: Path
 ) -> None:
-    fresh_engine.ingest_path(_write(tmp_path / "tb920.txt", NOTICE_V1))
-    report = fresh_engine.ingest_path(_write(tmp_path / "tb920-sua.txt", NOTICE_V2))
+    library_engine.ingest_path(_write(tmp_path / "tb920.txt", NOTICE_V1))
+    report = library_engine.ingest_path(_write(tmp_path / "tb920-sua.txt", NOTICE_V2))
     assert report.status == "replaced"
     assert report.document is not None and report.document.number == "920-TB/TU"
-    versions = fresh_engine.versions(report.document.id)
+    versions = library_engine.versions(report.document.id)
     assert [(v.version_no, v.status) for v in versions] == [(2, "active"), (1, "superseded")]
-    answer = fresh_engine.ask("Tỉnh ủy đã số hóa bao nhiêu phần trăm hồ sơ lưu trữ?")
+    answer = library_engine.ask("Tỉnh ủy đã số hóa bao nhiêu phần trăm hồ sơ lưu trữ?")
     assert answer.found
     quotes = " ".join(c.quote for c in answer.citations)
     assert "95%" in quotes and "80%" not in quotes
-    assert len(fresh_engine.documents()) == 1
-    _assert_consistent(fresh_engine)
+    assert len(library_engine.documents()) == 1
+    _assert_consistent(library_engine)
 
 
-def test_replace_can_be_refused(fresh_engine: Engine, tmp_path: Path) -> None:
-    fresh_engine.ingest_path(_write(tmp_path / "a.txt", NOTICE_V1))
-    parsed = fresh_engine.parse(_write(tmp_path / "b.txt", NOTICE_V2))
-    assert fresh_engine.existing(parsed) is not None
+def test_replace_can_be_refused(library_engine: Engine, tmp_path: Path) -> None:
+    library_engine.ingest_path(_write(tmp_path / "a.txt", NOTICE_V1))
+    parsed = library_engine.parse(_write(tmp_path / "b.txt", NOTICE_V2))
+    assert library_engine.existing(parsed) is not None
     with pytest.raises(DocumentExists):
-        fresh_engine.ingest(parsed, replace=False)
+        library_engine.ingest(parsed, replace=False)
 
 
 def test_remove_takes_a_document_out_of_search_and_keeps_history(
-    fresh_engine: Engine, tmp_path: Path
+    library_engine: Engine, tmp_path: Path
 ) -> None:
-    report = fresh_engine.ingest_path(_write(tmp_path / "tb920.txt", NOTICE_V1))
+    report = library_engine.ingest_path(_write(tmp_path / "tb920.txt", NOTICE_V1))
     assert report.document is not None
-    assert fresh_engine.ask("kho dữ liệu văn bản điện tử của Tỉnh ủy hoàn thành khi nào?").found
-    assert fresh_engine.remove(report.document.id)
-    assert fresh_engine.documents() == []
-    assert not fresh_engine.ask("kho dữ liệu văn bản điện tử của Tỉnh ủy hoàn thành khi nào?").found
-    assert [v.status for v in fresh_engine.versions(report.document.id)] == ["removed"]
-    assert fresh_engine.resolve("920-TB/TU") is None
-    assert fresh_engine.resolve("920-TB/TU", include_removed=True) is not None
-    _assert_consistent(fresh_engine)
+    assert library_engine.ask("kho dữ liệu văn bản điện tử của Tỉnh ủy hoàn thành khi nào?").found
+    assert library_engine.remove(report.document.id)
+    assert library_engine.documents() == []
+    assert not library_engine.ask("kho dữ liệu văn bản điện tử của Tỉnh ủy hoàn thành khi nào?").found
+    assert [v.status for v in library_engine.versions(report.document.id)] == ["removed"]
+    assert library_engine.resolve("920-TB/TU") is None
+    assert library_engine.resolve("920-TB/TU", include_removed=True) is not None
+    _assert_consistent(library_engine)
     # re-adding the same bytes after removal brings it back
-    assert fresh_engine.ingest_path(tmp_path / "tb920.txt").status in {"added", "replaced"}
-    assert fresh_engine.ask("kho dữ liệu văn bản điện tử của Tỉnh ủy hoàn thành khi nào?").found
-    _assert_consistent(fresh_engine)
+    assert library_engine.ingest_path(tmp_path / "tb920.txt").status in {"added", "replaced"}
+    assert library_engine.ask("kho dữ liệu văn bản điện tử của Tỉnh ủy hoàn thành khi nào?").found
+    _assert_consistent(library_engine)
 
 
-def test_state_survives_reopening(tmp_path: Path, e5_embedder: Embedder, e5_model_dir: Path) -> None:
-    settings = make_settings(tmp_path / "data", e5_model_dir.parent)
+def test_state_survives_reopening(
+    tmp_path: Path, e5_embedder: Embedder, e5_model_dir: Path, backend: str | None
+) -> None:
+    settings = make_settings(tmp_path / "data", e5_model_dir.parent, database_url=backend)
     engine = Engine(settings, embedder=e5_embedder)
     engine.ingest_path(_write(tmp_path / "tb920.txt", NOTICE_V1))
     before = [c.chunk_id for c in engine.ask("Mỗi chi bộ cử ai phụ trách chuyển đổi số?").citations]
@@ -131,14 +133,14 @@ def test_missing_vector_file_is_rebuilt_from_the_catalog(
     reopened.close()
 
 
-def test_index_built_by_another_embedder_is_a_clear_error(fresh_engine: Engine, tmp_path: Path) -> None:
-    fresh_engine.ingest_path(_write(tmp_path / "tb920.txt", NOTICE_V1))
-    with fresh_engine.catalog.transaction() as db:
+def test_index_built_by_another_embedder_is_a_clear_error(library_engine: Engine, tmp_path: Path) -> None:
+    library_engine.ingest_path(_write(tmp_path / "tb920.txt", NOTICE_V1))
+    with library_engine.catalog.transaction() as db:
         db.execute("UPDATE meta SET value = 'some-other-model' WHERE key = 'model_id'")
     with pytest.raises(EmbedderMismatch, match="nqbot reindex"):
-        fresh_engine.ask("chuyển đổi số")
-    assert fresh_engine.reindex() > 0
-    assert fresh_engine.ask("Mỗi chi bộ cử ai phụ trách chuyển đổi số?").found
+        library_engine.ask("chuyển đổi số")
+    assert library_engine.reindex() > 0
+    assert library_engine.ask("Mỗi chi bộ cử ai phụ trách chuyển đổi số?").found
 
 
 KILLER = textwrap.dedent(
@@ -149,8 +151,13 @@ KILLER = textwrap.dedent(
     from index import vectors
     from index.engine import Engine
 
-    data_dir, models_dir, doc, point = sys.argv[1:5]
-    if point == "after_vectors_saved":
+    data_dir, models_dir, doc, point, url = sys.argv[1:6]
+    if point == "before_commit":
+        from index import generations_postgres
+        def die(*args, **kwargs):
+            os.kill(os.getpid(), signal.SIGKILL)
+        generations_postgres.ensure_vector_index = die
+    elif point == "after_vectors_saved":
         original = vectors.VectorStore.save
         def save_then_die(self, path):
             original(self, path)
@@ -161,7 +168,8 @@ KILLER = textwrap.dedent(
         def die(*args, **kwargs):
             os.kill(os.getpid(), signal.SIGKILL)
         Embedders.embed_passages = die
-    settings = Settings(data_dir=Path(data_dir), models_dir=Path(models_dir), _env_file=None)
+    settings = Settings(data_dir=Path(data_dir), models_dir=Path(models_dir), database_url=url or None,
+                        _env_file=None)
     Engine(settings).ingest_path(Path(doc))
     """
 )
@@ -171,7 +179,18 @@ KILLER = textwrap.dedent(
 def test_killed_ingest_leaves_the_previous_state(
     tmp_path: Path, e5_embedder: Embedder, e5_model_dir: Path, point: str
 ) -> None:
-    settings = make_settings(tmp_path / "data", e5_model_dir.parent)
+    _killed_ingest(tmp_path, e5_embedder, e5_model_dir, point, None)
+
+
+@pytest.mark.parametrize("point", ["while_embedding", "before_commit"])
+def test_killed_ingest_leaves_the_previous_state_in_postgresql(
+    tmp_path: Path, e5_embedder: Embedder, e5_model_dir: Path, point: str, pg_url: str
+) -> None:
+    _killed_ingest(tmp_path, e5_embedder, e5_model_dir, point, pg_url)
+
+
+def _killed_ingest(tmp_path: Path, e5_embedder: Embedder, e5_model_dir: Path, point: str, url: str | None) -> None:
+    settings = make_settings(tmp_path / "data", e5_model_dir.parent, database_url=url)
     engine = Engine(settings, embedder=e5_embedder)
     engine.ingest_path(_write(tmp_path / "tb920.txt", NOTICE_V1))
     engine.close()
@@ -185,6 +204,7 @@ def test_killed_ingest_leaves_the_previous_state(
             str(e5_model_dir.parent),
             str(_write(tmp_path / "tb920-v2.txt", NOTICE_V2)),
             point,
+            url or "",
         ],
         cwd=root,
         env={**os.environ, "PYTHONPATH": str(root)},
@@ -205,7 +225,7 @@ def test_killed_ingest_leaves_the_previous_state(
     reopened.close()
 
 
-def test_same_local_number_from_two_provinces_are_two_documents(fresh_engine: Engine, tmp_path: Path) -> None:
+def test_same_local_number_from_two_provinces_are_two_documents(library_engine: Engine, tmp_path: Path) -> None:
     template = """ỦY BAN NHÂN DÂN
 TỈNH {province}
 
@@ -218,10 +238,10 @@ Ban hành quy chế tiếp nhận kiến nghị của cử tri tỉnh {province_
 Điều 1. Ban hành kèm theo Quyết định này quy chế tiếp nhận kiến nghị của cử tri tỉnh {province_title}.
 Điều 2. Quyết định có hiệu lực kể từ ngày ký.
 """
-    first = fresh_engine.ingest_path(
+    first = library_engine.ingest_path(
         _write(tmp_path / "a.txt", template.format(province="BẮC NINH", province_title="Bắc Ninh")))
-    second = fresh_engine.ingest_path(
+    second = library_engine.ingest_path(
         _write(tmp_path / "b.txt", template.format(province="NGHỆ AN", province_title="Nghệ An")))
     assert (first.status, second.status) == ("added", "added")
-    assert len(fresh_engine.documents()) == 2
-    _assert_consistent(fresh_engine)
+    assert len(library_engine.documents()) == 2
+    _assert_consistent(library_engine)

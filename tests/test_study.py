@@ -8,7 +8,7 @@ import io
 import random
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import time
 from pathlib import Path
@@ -62,8 +62,9 @@ GROUP = -1001
 
 
 @pytest.fixture
-def study(party_engine: Engine, tmp_path: Path) -> Iterator[StudyServices]:
-    store = BotStore(tmp_path / "bot.sqlite3", admin_ids=[ADMIN])
+def study(party_engine: Engine, open_store: Callable[..., BotStore]) -> Iterator[StudyServices]:
+    """Study sessions over the bot store of each backend (SQLite, PostgreSQL)."""
+    store = open_store([ADMIN])
     for user, name in ((HOST, "Host"), (LAN, "Lan"), (MINH, "Minh")):
         store.touch_user(user, name, None)
         store.set_role(user, "member", by=ADMIN)

@@ -1,9 +1,10 @@
-"""The bot store (SQLite), access decisions, rate limit, follow-up context, progress throttling, addressing."""
+"""The bot store (on both backends), access decisions, rate limit, follow-up context, progress, addressing."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,7 +17,9 @@ from bot.i18n import LANGUAGES, catalog, normalise_lang, placeholders, plural_bl
 from bot.library import section_chunks
 from bot.progress import edit_due
 from bot.ratelimit import RateLimiter, Verdict
+from bot.shared import SharedFollowUps, SharedRateLimiter
 from bot.store import BotStore
+from bot.store_postgres import PostgresBotStore
 from bot.telegram.addressing import addressed_question
 from bot.telegram.render import th
 from bot.uploads import safe_name, upload_name
@@ -26,8 +29,11 @@ LOCALES = Path(__file__).resolve().parents[1] / "bot" / "locales"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> BotStore:
-    return BotStore(tmp_path / "bot.sqlite3", admin_ids=[1])
+def store(open_store: Callable[..., BotStore]) -> Iterator[BotStore]:
+    """The bot store on each backend (SQLite, PostgreSQL): one contract."""
+    store = open_store([1])
+    yield store
+    store.close()
 
 
 def caller(store: BotStore, user_id: int, chat_id: int | None = None, kind: str = "private") -> Caller:
@@ -143,16 +149,15 @@ def test_questions_feedback_and_stats(store: BotStore) -> None:
     assert report.days[0].questions == 2
 
 
-def test_state_survives_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "bot.sqlite3"
-    first = BotStore(path, admin_ids=[1])
+def test_state_survives_reopening(open_store: Callable[..., BotStore]) -> None:
+    first = open_store([1])
     first.set_role(2, "member")
     first.set_user_lang(2, "en")
     first.set_downloads(True)
     upload = first.create_upload(1, 1, "a.pdf")
     first.update_upload(upload, status="pending", path="/x/a.pdf", message_id=5)
     first.close()
-    second = BotStore(path, admin_ids=[1])
+    second = open_store([1])
     assert second.role(2) == "member" and second.user(2).lang == "en"  # type: ignore[union-attr]
     assert second.downloads_enabled
     row = second.upload(upload)
@@ -171,9 +176,20 @@ def test_find_user_and_access_notice(store: BotStore) -> None:
     assert store.access_notice_due(4, 0)
 
 
-def test_rate_limit_warns_once_per_flood() -> None:
+def _limiter(store: BotStore, clock: Callable[[], float]) -> RateLimiter:
+    """In memory with SQLite (one process), shared in the database with PostgreSQL (several workers)."""
+    if isinstance(store, PostgresBotStore):
+        return SharedRateLimiter(store, "questions", 5, 30, clock=clock)
+    return RateLimiter(5, 30, clock=clock)
+
+
+def _followups(store: BotStore, clock: Callable[[], float]) -> FollowUps:
+    return SharedFollowUps(store, 600, clock=clock) if isinstance(store, PostgresBotStore) else FollowUps(600, clock)
+
+
+def test_rate_limit_warns_once_per_flood(store: BotStore) -> None:
     now = [0.0]
-    limiter = RateLimiter(5, 30, clock=lambda: now[0])
+    limiter = _limiter(store, lambda: now[0])
     verdicts = [limiter.check(1) for _ in range(8)]
     assert verdicts == [Verdict.ALLOW] * 5 + [Verdict.WARN, Verdict.DROP, Verdict.DROP]
     assert limiter.check(2) is Verdict.ALLOW
@@ -182,12 +198,45 @@ def test_rate_limit_warns_once_per_flood() -> None:
     assert limiter.check(1) is Verdict.ALLOW
 
 
-def test_follow_up_context_expires() -> None:
+def test_an_update_handled_again_is_counted_once(store: BotStore) -> None:
+    """A worker dies while answering a member's fifth question; the worker that takes the update over answers it
+    (the member is not told to slow down), and the next question is over the limit."""
     now = [0.0]
-    followups = FollowUps(600, clock=lambda: now[0])
+    first = _limiter(store, lambda: now[0])
+    other = _limiter(store, lambda: now[0]) if isinstance(store, PostgresBotStore) else first  # SQLite: one process
+    assert [first.check(1, event=update) for update in range(101, 106)] == [Verdict.ALLOW] * 5
+    assert other.check(1, event=105) is Verdict.ALLOW
+    assert other.check(1, event=106) is Verdict.WARN
+    assert other.check(1, event=105) is Verdict.ALLOW  # still the same question, whoever handles it
+    now[0] = 30.0
+    assert other.check(1, event=107) is Verdict.ALLOW
+
+
+def test_rate_limits_are_one_per_person_across_workers(store: BotStore) -> None:
+    now = [0.0]
+    workers = [_limiter(store, lambda: now[0]) for _ in range(2)]  # two workers' limiters on one store
+    verdicts = [workers[i % 2].check(1) for i in range(7)]
+    if isinstance(store, PostgresBotStore):
+        assert verdicts == [Verdict.ALLOW] * 5 + [Verdict.WARN, Verdict.DROP]
+        workers[0].prune()
+        assert workers[1].check(1) is Verdict.DROP  # the window is still open
+        now[0] = 31.0
+        workers[0].prune()
+        assert workers[1].check(1) is Verdict.ALLOW
+    else:  # one process: each limiter is its own
+        assert verdicts.count(Verdict.ALLOW) == 7
+
+
+def test_follow_up_context_expires(store: BotStore) -> None:
+    now = [0.0]
+    followups = _followups(store, lambda: now[0])
     followups.remember(1, 2, 57)
     assert followups.context(1, 2) == 57 and followups.context(1, 3) is None
+    followups.remember(1, 2, 71)
+    assert followups.context(1, 2) == 71
     now[0] = 601
+    assert followups.context(1, 2) is None
+    followups.prune()
     assert followups.context(1, 2) is None
 
 

@@ -18,13 +18,15 @@ from bot.audit import Action
 from bot.i18n import t
 from bot.operations.backup import BackupResult, backup, default_backup_dir, in_background, upgrade
 from bot.operations.databases import DataPaths, Finding, Level
-from bot.operations.errors import OperationError, failure_message
+from bot.operations.errors import OperationError, Refusal, failure_message
 from bot.operations.health import BackupOutcome, Health, read_status
+from bot.operations.migrate import counts_json, migrate
 from bot.operations.restore import check, restore
 from bot.operations.verify import verify
 from bot.render_text import display_time
 from config.settings import Settings
 from index.database import SchemaTooNew
+from index.postgres import DatabaseUnavailable, UnrecognisedDatabase, is_postgres_url, redact
 
 Command = Callable[[Settings, argparse.Namespace], int]
 
@@ -33,9 +35,9 @@ Write one archive (.tar.gz) of everything that cannot be recomputed: both databa
 a manifest with counts and a SHA-256 checksum of every member. Not included: the FAISS file (rebuilt from the
 stored embeddings), converted models, pending uploads, and .env / the environment file (it holds the token).
 
-SQLite (the only backend so far): the databases are copied with SQLite's online backup API, so a backup is
-consistent while the bot runs and answers. With the PostgreSQL backend (not available yet) use pg_dump for the
-databases instead.
+SQLite: the databases are copied with SQLite's online backup API, so a backup is consistent while the bot runs
+and answers. With the PostgreSQL backend (NQBOT_DATABASE_URL) this command refuses: back the database up with
+pg_dump instead (README, "Several workers on PostgreSQL").
 """
 
 
@@ -62,6 +64,16 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_verify, without_engine=True)
 
+    p = sub.add_parser("migrate", help="copy this SQLite + FAISS installation into PostgreSQL, with a count check",
+                       description="Copy the data directory's library, bot state and stored originals into an empty "
+                       "PostgreSQL database (≥ 15, pgvector ≥ 0.5), then compare the counts of both sides (exit code "
+                       "1 when they differ). The data directory is only read. Then set NQBOT_DATABASE_URL to the same "
+                       "URL for every worker.")
+    p.add_argument("--to", required=True, metavar="URL", help="postgresql://user:password@host/db, or "
+                   "postgresql://user@/db?host=/run/postgresql (a password can also come from ~/.pgpass or PGPASSWORD)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_migrate, without_engine=True)
+
     p = sub.add_parser("status", help="is the bot running: library, last update processed, backups",
                        description="The library (generation, documents in search, schema versions) and the status "
                        "row the running bot refreshes: running, stopped, not responding or never ran; the last "
@@ -70,13 +82,42 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_status, without_engine=True)
 
 
+#: Commands that read and write the SQLite files of a data directory.
+FILE_COMMANDS = {"backup", "restore", "verify", "status"}
+
+
 def run(command: Command, settings: Settings, args: argparse.Namespace) -> int:
     """Run an operations command; its refusals become one line on stderr and exit code 2."""
     try:
+        if settings.database_url_value is not None and args.command in FILE_COMMANDS:
+            raise OperationError(Refusal.POSTGRES_BACKEND, f"nqbot {args.command}")
         return command(settings, args)
     except (OperationError, OSError) as error:  # OSError: no space left, permission denied …
         print(failure_message(error), file=sys.stderr)
         return 2
+    except (UnrecognisedDatabase, DatabaseUnavailable, SchemaTooNew) as error:
+        print(t("ops.error.database", detail=str(error)), file=sys.stderr)
+        return 2
+
+
+# migrate -----------------------------------------------------------------------------------------------
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    url = args.to.strip()
+    if not is_postgres_url(url):
+        raise SystemExit("nqbot migrate: --to needs a postgresql:// URL")
+    paths = DataPaths.of(settings.data_dir)
+    if paths.catalog.is_file():  # an older data directory: backed up, then brought up to date first
+        upgrade_if_older(settings.model_copy(update={"database_url": None}))
+    result = migrate(paths, url, progress=lambda step, count: print(f"  {step}: {count}", file=sys.stderr))
+    if args.json:
+        print(counts_json(result))
+    else:
+        print(t("ops.migrate.done", url=redact(url), seconds=result.seconds, files=result.files))
+        for name, (source, target) in result.counts.items():
+            print(("✓ " if source == target else "✗ ") + t("ops.migrate.count", name=name, source=source,
+                                                          target=target))
+        print(t("ops.migrate.equal" if result.equal else "ops.migrate.differ"))
+    return 0 if result.equal else 1
 
 
 def schema_message(error: SchemaTooNew) -> str:
@@ -135,7 +176,10 @@ def _remember(paths: DataPaths, result: BackupResult | None, error: OperationErr
 
 
 def upgrade_if_older(settings: Settings) -> BackupResult | None:
-    """On start: an older data directory is backed up automatically, then migrated."""
+    """On start: an older data directory is backed up automatically, then migrated (SQLite: PostgreSQL's schema
+    is migrated by nqbot when it connects; take a pg_dump before upgrading)."""
+    if settings.database_url_value is not None:
+        return None
     result = upgrade(DataPaths.of(settings.data_dir), default_backup_dir(settings))
     if result is not None:
         print(t("ops.backup.pre_upgrade", path=str(result.path), size=_mb(result.size)), file=sys.stderr)

@@ -21,6 +21,10 @@ class Refusal(StrEnum):
     NOTHING_TO_BACK_UP = "nothing_to_back_up"  # the data directory has no catalog
     BUSY = "busy"  # another backup into the same directory is running
     UNSUPPORTED = "unsupported"  # the configured backend cannot do this (see the message)
+    POSTGRES_BACKEND = "postgres_backend"  # backup/restore/verify of files, but the library is in PostgreSQL
+    NO_LIBRARY = "no_library"  # migrate: the data directory has no catalog
+    DATABASE_NOT_EMPTY = "database_not_empty"  # migrate only into an empty database
+    DATABASE = "database"  # the database refused or could not be reached (the message says why)
 
 
 class OperationError(RuntimeError):

@@ -9,5 +9,6 @@ handlers in :mod:`bot.telegram.handlers` and the ``nqbot quiz`` commands are thi
 * :mod:`bot.study.daily` — a daily question per group; :mod:`bot.study.contests` — contests, one attempt each;
 * :mod:`bot.study.saved` — passages members saved; :mod:`bot.study.exports` — CSV and XLSX for the records.
 
-All of it lives in ``bot.sqlite3`` (schema version 3), synchronous and thread-safe like the store it shares.
+All of it lives in the bot store it shares — ``bot.sqlite3`` (schema version 3), or PostgreSQL when
+``NQBOT_DATABASE_URL`` is set (:mod:`bot.store_postgres`) — synchronous and thread-safe like that store.
 """

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import random
-import sqlite3
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -20,7 +19,7 @@ from pathlib import Path
 from bot.store import BotStore
 from documents.banks import Bank, BankQuestion, Flaw, read_bank
 from documents.extract.limits import Limits
-from index.database import now
+from index.database import Row, now
 from index.engine import Engine
 from index.quiz.generate import Generator, explanation
 from index.quiz.model import Evidence, Question
@@ -96,7 +95,7 @@ class ImportReport:
     flaws: list[tuple[str, Flaw]] = field(default_factory=list)
 
 
-def _question(row: sqlite3.Row) -> StoredQuestion:
+def _question(row: Row) -> StoredQuestion:
     return StoredQuestion(
         row["id"], Origin(row["origin"]), row["kind"], row["label"], row["document_id"], row["version_id"],
         row["chunk_id"], row["question"], tuple(json.loads(row["options"])), row["correct"], row["explanation"],
@@ -124,10 +123,10 @@ class QuestionBank:
                 evidence = question.evidence
                 status = statuses[i] if i < len(statuses) else Status.OK
                 db.execute(
-                    "INSERT OR IGNORE INTO quiz_questions (key, origin, kind, bank_id, label, document_id, "
+                    "INSERT INTO quiz_questions (key, origin, kind, bank_id, label, document_id, "
                     "version_id, chunk_id, question, options, correct, explanation, locator, quote, quote_start, "
                     "quote_end, answer_start, answer_end, status, enabled, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     (question.key, origin.value, question.kind, bank_id, labels[i] if i < len(labels) else "",
                      evidence.document_id if evidence else None, evidence.version_id if evidence else None,
                      evidence.chunk_id if evidence else None, question.question,
@@ -153,8 +152,9 @@ class QuestionBank:
             questions = self.generator.generate(document_id)
             self.save(questions, Origin.GENERATED)
             with self.store.transaction() as db:
-                db.execute("INSERT OR REPLACE INTO quiz_generated (version_id, questions, generated_at) "
-                           "VALUES (?, ?, ?)", (version, len(questions), now()))
+                db.execute("INSERT INTO quiz_generated (version_id, questions, generated_at) VALUES (?, ?, ?) "
+                           "ON CONFLICT(version_id) DO UPDATE SET questions = excluded.questions, "
+                           "generated_at = excluded.generated_at", (version, len(questions), now()))
         log.info("question bank: %d questions generated for document %d", len(questions), document_id)
         return len(questions)
 
@@ -265,9 +265,9 @@ class QuestionBank:
 
     def import_bank(self, bank: Bank, *, user_id: int | None = None, via: str = "telegram") -> ImportReport:
         with self.store.transaction() as db:
-            cursor = db.execute("INSERT INTO quiz_banks (name, imported_by, via, imported_at) VALUES (?, ?, ?, ?)",
-                                (bank.name, user_id, via, now()))
-            bank_id = int(cursor.lastrowid or 0)
+            row = db.execute("INSERT INTO quiz_banks (name, imported_by, via, imported_at) VALUES (?, ?, ?, ?) "
+                             "RETURNING id", (bank.name, user_id, via, now())).fetchone()
+            bank_id = int(row[0])
         report = ImportReport(bank_id, bank.name, read=len(bank.questions), flaws=list(bank.flaws))
         questions: list[Question] = []
         statuses: list[Status] = []

@@ -25,9 +25,10 @@ class Checking:
         self.solver = solver
         self.limiter = limiter
 
-    def check(self, caller: Caller, question: str, options: list[str]) -> Decision | Throttled:
-        """Blocking (reads the library): run it in a worker."""
-        verdict = self.limiter.check(caller.user_id)
+    def check(self, caller: Caller, question: str, options: list[str],
+              event: int | None = None) -> Decision | Throttled:
+        """Blocking (reads the library): run it in a worker. ``event``: the update's id (counted once)."""
+        verdict = self.limiter.check(caller.user_id, event)
         if verdict is not Verdict.ALLOW:
             return Throttled(verdict is Verdict.WARN, max(1, round(self.limiter.retry_in(caller.user_id))))
         decision = self.solver.solve(question, options, documents=caller.scope)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bot.audit import Action
 from bot.i18n import t
-from bot.store import BotStore, store_path
+from bot.stores import open_bot_store
 from bot.study.bank import QuestionBank, Status, StoredQuestion
 from bot.study.contests import Contests
 from bot.study.exports import Format, table
@@ -35,7 +35,7 @@ TIMESTAMPS = ("answered_at", "present_at")
 
 @contextmanager
 def _bank(engine: Engine) -> Iterator[QuestionBank]:
-    store = BotStore(store_path(engine.settings.data_dir), admin_ids=engine.settings.admin_ids)
+    store = open_bot_store(engine.settings)
     try:
         yield QuestionBank(store, engine)
     finally:

@@ -8,7 +8,6 @@ Contest questions go out as regular (not quiz) polls: nobody learns the right an
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -22,7 +21,7 @@ from bot.study.bank import QuestionBank
 from bot.study.commands import ContestResults, ListContests, NewContest, Usage
 from bot.study.exports import record_files
 from bot.study.results import Results, Run, RunKind, RunStatus, display_name
-from index.database import now
+from index.database import Row, now
 from index.quiz.model import LETTERS
 
 if TYPE_CHECKING:  # for types only: quizzes.py imports this module
@@ -95,7 +94,7 @@ class Ranking:
     closed: bool = False
 
 
-def _contest(row: sqlite3.Row) -> Contest:
+def _contest(row: Row) -> Contest:
     documents = tuple(json.loads(row["documents"])) if row["documents"] is not None else None
     return Contest(row["id"], row["title"], row["created_by"], documents, tuple(json.loads(row["questions"])),
                    row["seconds"], row["deadline"], row["status"] == "open", row["created_at"])
@@ -113,12 +112,11 @@ class Contests:
         if not questions:
             return Refusal.NO_QUESTIONS
         with self.store.transaction() as db:
-            cursor = db.execute(
+            row = db.execute(
                 "INSERT INTO contests (title, created_by, documents, questions, seconds, deadline, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *",
                 (title, created_by, None if documents is None else json.dumps(list(documents)),
-                 json.dumps([q.id for q in questions]), seconds, deadline, now()))
-            row = db.execute("SELECT * FROM contests WHERE id = ?", (cursor.lastrowid,)).fetchone()
+                 json.dumps([q.id for q in questions]), seconds, deadline, now())).fetchone()
         return _contest(row)
 
     def get(self, contest_id: int) -> Contest | None:
@@ -147,8 +145,8 @@ class Contests:
                                       documents=contest.documents, questions=contest.questions,
                                       seconds=contest.seconds, contest_id=contest_id, lang=lang)
         with self.store.transaction() as db:
-            cursor = db.execute("INSERT OR IGNORE INTO contest_attempts (contest_id, user_id, run_id, started_at) "
-                                "VALUES (?, ?, ?, ?)", (contest_id, user_id, run.id, now()))
+            cursor = db.execute("INSERT INTO contest_attempts (contest_id, user_id, run_id, started_at) "
+                                "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", (contest_id, user_id, run.id, now()))
             taken = cursor.rowcount != 1
         if taken:  # a second /contest raced the first
             self.results.finish(run.id, RunStatus.STOPPED)

@@ -5,7 +5,6 @@ minute does not post twice."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -19,7 +18,7 @@ from bot.store import BotStore
 from bot.study.commands import DailyOff, DailyRequest, DailyShow, parse_time
 from bot.study.quizzes import Missing, Quizzes
 from bot.study.sessions import Sessions
-from index.database import now
+from index.database import Row, now
 
 #: A question missed by less than this (the bot was down at the time) is posted when the bot starts.
 CATCH_UP = timedelta(hours=1)
@@ -47,7 +46,7 @@ class Schedule:
         return self.last_day != local.date().isoformat() and scheduled <= local < scheduled + CATCH_UP
 
 
-def _schedule(row: sqlite3.Row) -> Schedule:
+def _schedule(row: Row) -> Schedule:
     at = parse_time(row["at"]) or time(8, 0)
     documents = tuple(json.loads(row["documents"])) if row["documents"] is not None else None
     return Schedule(row["chat_id"], row["thread_id"] or None, at, documents, row["created_by"], row["last_day"],
@@ -89,7 +88,7 @@ class Schedules:
         """Take today's turn (None when the schedule is gone or today's question was posted already)."""
         with self.store.transaction() as db:
             cursor = db.execute("UPDATE daily_quizzes SET last_day = ? WHERE chat_id = ? AND thread_id = ? "
-                                "AND IFNULL(last_day, '') != ?", (day, chat_id, thread_id or 0, day))
+                                "AND COALESCE(last_day, '') != ?", (day, chat_id, thread_id or 0, day))
             if cursor.rowcount != 1:
                 return None
         return self.get(chat_id, thread_id)

@@ -74,9 +74,10 @@ class Practice:
         box = min((row["box"] if row else 1) + 1, TOP_BOX) if correct else 1
         with self.store.transaction() as db:
             db.execute(
-                "INSERT INTO practice_boxes (user_id, question_id, box, due_step, right, wrong, updated_at) "
+                "INSERT INTO practice_boxes (user_id, question_id, box, due_step, \"right\", wrong, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(user_id, question_id) DO UPDATE SET box = excluded.box, "
-                "due_step = excluded.due_step, right = right + excluded.right, wrong = wrong + excluded.wrong, "
+                "due_step = excluded.due_step, \"right\" = practice_boxes.\"right\" + excluded.\"right\", "
+                "wrong = practice_boxes.wrong + excluded.wrong, "
                 "updated_at = excluded.updated_at",
                 (user_id, question_id, box, step + GAPS[box], int(correct), int(not correct), now()))
         return box
@@ -85,8 +86,9 @@ class Practice:
         """Per document with practised questions: how many questions it has, seen, mastered, answers."""
         counts = self.bank.counts()
         rows = self.store.rows(
-            "SELECT q.document_id, COUNT(*) AS seen, SUM(p.box >= ?) AS mastered, SUM(p.right) AS right, "
-            "SUM(p.right + p.wrong) AS answered FROM practice_boxes p JOIN quiz_questions q ON q.id = p.question_id "
+            "SELECT q.document_id, COUNT(*) AS seen, SUM(CASE WHEN p.box >= ? THEN 1 ELSE 0 END) AS mastered, "
+            "SUM(p.\"right\") AS \"right\", SUM(p.\"right\" + p.wrong) AS answered "
+            "FROM practice_boxes p JOIN quiz_questions q ON q.id = p.question_id "
             "WHERE p.user_id = ? GROUP BY q.document_id ORDER BY answered DESC", (MASTERED, user_id))
         return [Mastery(r["document_id"], max(counts.get(r["document_id"], 0), r["seen"]), r["seen"],
                         int(r["mastered"] or 0), int(r["right"] or 0), int(r["answered"] or 0)) for r in rows

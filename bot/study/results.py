@@ -4,13 +4,12 @@ as a poll or a message with buttons) and every answer; the scoreboards, scores a
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.store import BotStore
-from index.database import now
+from index.database import Row, now
 
 
 class RunKind(StrEnum):
@@ -100,14 +99,14 @@ class DocumentScore:
     answered: int
 
 
-def _run(row: sqlite3.Row) -> Run:
+def _run(row: Row) -> Run:
     documents = tuple(json.loads(row["documents"])) if row["documents"] is not None else None
     return Run(row["id"], RunKind(row["kind"]), row["chat_id"], row["thread_id"], row["started_by"], documents,
                tuple(json.loads(row["questions"])), row["planned"], row["seconds"], row["session_id"],
                row["contest_id"], RunStatus(row["status"]), row["lang"], row["started_at"], row["ended_at"])
 
 
-def _round(row: sqlite3.Row) -> Round:
+def _round(row: Row) -> Round:
     return Round(row["id"], row["run_id"], row["question_id"], row["ordinal"], row["chat_id"], row["message_id"],
                  row["poll_id"], row["opened_at"], row["closes_at"], row["closed_at"])
 
@@ -135,13 +134,13 @@ class Results:
                    planned: int | None = None, session_id: int | None = None, contest_id: int | None = None,
                    lang: str = "vi") -> Run:
         with self.store.transaction() as db:
-            cursor = db.execute(
+            row = db.execute(
                 "INSERT INTO quiz_runs (kind, chat_id, thread_id, started_by, documents, questions, planned, seconds, "
-                "session_id, contest_id, status, lang, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "session_id, contest_id, status, lang, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "RETURNING *",
                 (kind.value, chat_id, thread_id, started_by, None if documents is None else json.dumps(list(documents)),
                  json.dumps(list(questions)), len(questions) if planned is None else planned, seconds, session_id,
-                 contest_id, RunStatus.RUNNING.value, lang, now()))
-            row = db.execute("SELECT * FROM quiz_runs WHERE id = ?", (cursor.lastrowid,)).fetchone()
+                 contest_id, RunStatus.RUNNING.value, lang, now())).fetchone()
         return _run(row)
 
     def run(self, run_id: int) -> Run | None:
@@ -152,7 +151,7 @@ class Results:
         """The run of one of ``kinds`` going on in a chat (and forum topic)."""
         marks = ",".join("?" * len(kinds))
         row = self.store.row(
-            f"SELECT * FROM quiz_runs WHERE chat_id = ? AND IFNULL(thread_id, 0) = ? AND status = 'running' "
+            f"SELECT * FROM quiz_runs WHERE chat_id = ? AND COALESCE(thread_id, 0) = ? AND status = 'running' "
             f"AND kind IN ({marks}) ORDER BY id DESC LIMIT 1", (chat_id, thread_id or 0, *[k.value for k in kinds]))
         return _run(row) if row else None
 
@@ -176,11 +175,10 @@ class Results:
     def open_round(self, run_id: int, question_id: int, ordinal: int, *, chat_id: int, message_id: int | None,
                    poll_id: str | None, closes_at: float | None) -> Round:
         with self.store.transaction() as db:
-            cursor = db.execute(
+            row = db.execute(
                 "INSERT INTO quiz_rounds (run_id, question_id, ordinal, chat_id, message_id, poll_id, opened_at, "
-                "closes_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (run_id, question_id, ordinal, chat_id, message_id, poll_id, now(), closes_at))
-            row = db.execute("SELECT * FROM quiz_rounds WHERE id = ?", (cursor.lastrowid,)).fetchone()
+                "closes_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+                (run_id, question_id, ordinal, chat_id, message_id, poll_id, now(), closes_at)).fetchone()
         return _round(row)
 
     def sent(self, round_id: int, message_id: int, poll_id: str | None) -> None:
@@ -217,8 +215,8 @@ class Results:
         """The member's answer to a round; False when they had answered it already (the first one counts)."""
         with self.store.transaction() as db:
             cursor = db.execute(
-                "INSERT OR IGNORE INTO quiz_answers (round_id, user_id, choice, correct, answered_at) "
-                "VALUES (?, ?, ?, ?, ?)", (round_id, user_id, choice, int(correct), now()))
+                "INSERT INTO quiz_answers (round_id, user_id, choice, correct, answered_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", (round_id, user_id, choice, int(correct), now()))
             return cursor.rowcount == 1
 
     def answers(self, round_id: int) -> list[Answer]:
@@ -241,12 +239,13 @@ class Results:
             f"SELECT a.user_id, u.first_name, u.username, SUM(a.correct) AS correct, COUNT(*) AS answered, "
             f"SUM(a.answered_at - r.opened_at) AS seconds FROM quiz_answers a "
             f"JOIN quiz_rounds r ON r.id = a.round_id LEFT JOIN users u ON u.id = a.user_id "
-            f"WHERE r.run_id IN ({marks}) GROUP BY a.user_id ORDER BY correct DESC, seconds ASC, a.user_id",
+            f"WHERE r.run_id IN ({marks}) GROUP BY a.user_id, u.first_name, u.username "
+            f"ORDER BY correct DESC, seconds ASC, a.user_id",
             list(run_ids))
         return [ScoreLine(r["user_id"], display_name(r["first_name"], r["username"], r["user_id"]), r["username"],
                           int(r["correct"]), int(r["answered"]), float(r["seconds"] or 0.0)) for r in rows]
 
-    def _answer_rows(self, where: str, params: Sequence[object]) -> list[sqlite3.Row]:
+    def _answer_rows(self, where: str, params: Sequence[object]) -> list[Row]:
         return self.store.rows(
             "SELECT a.user_id, a.correct, a.answered_at, q.document_id, u.first_name, u.username "
             "FROM quiz_answers a JOIN quiz_rounds r ON r.id = a.round_id JOIN quiz_runs n ON n.id = r.run_id "
@@ -256,7 +255,7 @@ class Results:
     def chat_scores(self, chat_id: int) -> list[MemberScore]:
         """Everyone who answered in a group (its quizzes and daily questions), best first."""
         rows = self._answer_rows("n.chat_id = ? AND n.kind IN ('group', 'daily')", (chat_id,))
-        people: dict[int, list[sqlite3.Row]] = {}
+        people: dict[int, list[Row]] = {}
         for row in rows:
             people.setdefault(row["user_id"], []).append(row)
         scores = [MemberScore(uid, display_name(rs[0]["first_name"], rs[0]["username"], uid),
@@ -302,7 +301,7 @@ class Results:
         return int(row[0]) if row else 0
 
 
-def _per_document(rows: Sequence[sqlite3.Row]) -> list[DocumentScore]:
+def _per_document(rows: Sequence[Row]) -> list[DocumentScore]:
     totals: dict[int | None, list[int]] = {}
     for row in rows:
         entry = totals.setdefault(row["document_id"], [0, 0])

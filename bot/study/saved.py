@@ -47,8 +47,8 @@ class SavedPassages:
             return Saving.GONE
         with self.store.transaction() as db:
             cursor = db.execute(
-                "INSERT OR IGNORE INTO saved_passages (user_id, document_id, version_id, chunk_id, start, end, "
-                "saved_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO saved_passages (user_id, document_id, version_id, chunk_id, start, \"end\", saved_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (caller.user_id, document.id, chunk.version_id, chunk_id, start, end, now()))
         return Saving.SAVED if cursor.rowcount == 1 else Saving.ALREADY
 

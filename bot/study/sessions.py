@@ -8,7 +8,6 @@ Who may run a session (or a quiz) in a group: bot admins, and members an admin m
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -21,7 +20,7 @@ from bot.study.commands import HostChange, HostList, Person
 from bot.study.results import Results, ScoreLine, display_name
 from documents.identity import body_start
 from documents.model import Section
-from index.database import now
+from index.database import Row, now
 from index.engine import Engine
 from index.rows import DocumentRow
 
@@ -110,7 +109,7 @@ class Finished:
     session: Session
 
 
-def _session(row: sqlite3.Row) -> Session:
+def _session(row: Row) -> Session:
     return Session(row["id"], row["chat_id"], row["thread_id"], row["document_id"], row["host_id"], row["position"],
                    row["status"] == "open", row["lang"], row["started_at"], row["ended_at"])
 
@@ -161,7 +160,9 @@ class Sessions:
     def set_host(self, chat_id: int, user_id: int, host: bool, *, by: int) -> None:
         with self.store.transaction() as db:
             if host:
-                db.execute("INSERT OR REPLACE INTO study_hosts (chat_id, user_id, granted_by, at) VALUES (?, ?, ?, ?)",
+                db.execute("INSERT INTO study_hosts (chat_id, user_id, granted_by, at) VALUES (?, ?, ?, ?) "
+                           "ON CONFLICT(chat_id, user_id) DO UPDATE SET granted_by = excluded.granted_by, "
+                           "at = excluded.at",
                            (chat_id, user_id, by, now()))
             else:
                 db.execute("DELETE FROM study_hosts WHERE chat_id = ? AND user_id = ?", (chat_id, user_id))
@@ -212,11 +213,10 @@ class Sessions:
         if self.current(caller.chat_id, caller.thread_id) is not None:
             return Refusal.ALREADY_OPEN
         with self.store.transaction() as db:
-            cursor = db.execute(
+            row = db.execute(
                 "INSERT INTO study_sessions (chat_id, thread_id, document_id, host_id, status, lang, started_at) "
-                "VALUES (?, ?, ?, ?, 'open', ?, ?)",
-                (caller.chat_id, caller.thread_id, document.id, caller.user_id, caller.lang, now()))
-            row = db.execute("SELECT * FROM study_sessions WHERE id = ?", (cursor.lastrowid,)).fetchone()
+                "VALUES (?, ?, ?, ?, 'open', ?, ?) RETURNING *",
+                (caller.chat_id, caller.thread_id, document.id, caller.user_id, caller.lang, now())).fetchone()
         return _session(row)
 
     def start(self, caller: Caller, number: str) -> Opened | Refusal:
@@ -240,7 +240,7 @@ class Sessions:
         return _session(row) if row else None
 
     def current(self, chat_id: int, thread_id: int | None) -> Session | None:
-        row = self.store.row("SELECT * FROM study_sessions WHERE chat_id = ? AND IFNULL(thread_id, 0) = ? "
+        row = self.store.row("SELECT * FROM study_sessions WHERE chat_id = ? AND COALESCE(thread_id, 0) = ? "
                              "AND status = 'open' ORDER BY id DESC LIMIT 1", (chat_id, thread_id or 0))
         return _session(row) if row else None
 
@@ -287,8 +287,8 @@ class Sessions:
         if session is None or not session.open or session.chat_id != caller.chat_id:
             return None
         with self.store.transaction() as db:
-            cursor = db.execute("INSERT OR IGNORE INTO study_attendance (session_id, user_id, at) VALUES (?, ?, ?)",
-                                (session_id, caller.user_id, now()))
+            cursor = db.execute("INSERT INTO study_attendance (session_id, user_id, at) VALUES (?, ?, ?) "
+                                "ON CONFLICT DO NOTHING", (session_id, caller.user_id, now()))
             return cursor.rowcount == 1
 
     def focus(self, caller: Caller) -> tuple[Caller, Session | None]:

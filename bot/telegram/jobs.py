@@ -47,7 +47,9 @@ async def start(application: Application, svc: Services, mode: str) -> None:
         return
     application.job_queue.run_repeating(_heartbeat, interval=svc.config.status_interval,
                                         first=svc.config.status_interval, name="status")
-    if svc.settings.backup_time is not None:
+    if svc.settings.backup_time is not None and svc.settings.database_url_value is not None:
+        log.warning("NQBOT_BACKUP_AT is ignored with PostgreSQL: back the database up with pg_dump")
+    elif svc.settings.backup_time is not None:
         schedule_backup(application, svc, after=now)
 
 

@@ -15,7 +15,9 @@ from bot.library import Library
 from bot.members import Members
 from bot.operations.health import BotStatus
 from bot.ratelimit import RateLimiter
-from bot.store import BotStore, store_path
+from bot.shared import SharedAccessNotices, SharedFollowUps, SharedRateLimiter
+from bot.store import BotStore
+from bot.stores import open_bot_store
 from bot.study.services import StudyServices, build_study_services
 from bot.telegram.config import BotConfig
 from bot.uploads import Uploads, upload_limit_mb
@@ -46,17 +48,27 @@ class Services:
 
 
 def build_services(engine: Engine, settings: Settings, config: BotConfig) -> Services:
-    store = BotStore(store_path(settings.data_dir), admin_ids=settings.admin_ids)
+    store = open_bot_store(settings)
     if store.get_setting("downloads", "") == "":  # the setting is the default; /downloads on|off overrides it
         store.set_downloads(settings.members_may_download)
     workers = Workers(config.question_workers)
-    notices = AccessNotices(store, config.access_notice_interval)
-    questions_limit = RateLimiter(config.question_limit, config.question_period)
+    if settings.database_url_value is not None:  # several workers: what one process kept in memory is shared
+        notices: AccessNotices = SharedAccessNotices(store, config.access_notice_interval)
+        questions_limit: RateLimiter = SharedRateLimiter(store, "questions", config.question_limit,
+                                                         config.question_period)
+        invites: RateLimiter = SharedRateLimiter(store, "invites", config.invite_attempts,
+                                                 config.access_notice_interval)
+        followups: FollowUps = SharedFollowUps(store, config.followup_ttl)
+    else:
+        notices = AccessNotices(store, config.access_notice_interval)
+        questions_limit = RateLimiter(config.question_limit, config.question_period)
+        invites = RateLimiter(config.invite_attempts, config.access_notice_interval)
+        followups = FollowUps(config.followup_ttl)
     return Services(
         engine=engine, store=store, settings=settings, config=config, workers=workers, notices=notices,
-        asking=Asking(engine, store, workers, questions_limit, FollowUps(config.followup_ttl)),
+        asking=Asking(engine, store, workers, questions_limit, followups),
         library=Library(engine, workers),
-        members=Members(store, workers, RateLimiter(config.invite_attempts, config.access_notice_interval)),
+        members=Members(store, workers, invites),
         uploads=Uploads(engine, store, workers, settings.data_dir / "uploads",
                         limit_mb=upload_limit_mb(settings.max_file_mb, settings.telegram_local),
                         ttl=config.upload_ttl, progress_interval=config.progress_interval,

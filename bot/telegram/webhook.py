@@ -6,7 +6,9 @@ a web server of your own, and put the updates it receives into ``application.upd
 ``customwebhookbot`` examples). This is that server, on tornado (PTB's webhook extra already brings it in):
 
 * ``POST /<path>`` — an update from Telegram, accepted only as JSON with the secret token header when one is
-  set (compared in constant time); the update is queued, the answer is an empty 200 at once;
+  set (compared in constant time); the update is queued, the answer is an empty 200 at once (with PostgreSQL:
+  recorded in the shared inbox first, so that another worker handles it if this one dies, see
+  :mod:`bot.telegram.inbox`);
 * ``GET /healthz`` — the bot's health as JSON: 200 when the engine can answer, 503 when it cannot
   (:func:`bot.operations.health.bot_health`).
 
@@ -28,6 +30,9 @@ from telegram import Update
 from telegram.ext import Application, ExtBot
 from tornado.httpserver import HTTPServer
 
+from bot.store_postgres import PostgresBotStore
+from bot.telegram.inbox import Inbox, InboxDispatcher, payload_of
+
 log = logging.getLogger("bot.telegram.webhook")
 
 HEALTH_PATH = "/healthz"
@@ -38,9 +43,11 @@ HealthFn = Callable[[], Awaitable[tuple[bool, dict[str, Any]]]]
 
 
 class _UpdateHandler(tornado.web.RequestHandler):
-    def initialize(self, bot_application: Application, secret_token: str | None) -> None:
+    def initialize(self, bot_application: Application, secret_token: str | None,
+                   dispatcher: InboxDispatcher | None = None) -> None:
         self.bot_application = bot_application
         self.secret_token = secret_token
+        self.dispatcher = dispatcher
 
     async def post(self) -> None:
         content_type = self.request.headers.get("Content-Type", "").split(";")[0].strip().lower()
@@ -51,6 +58,15 @@ class _UpdateHandler(tornado.web.RequestHandler):
             if not hmac.compare_digest(given.encode(), self.secret_token.encode()):
                 log.warning("webhook request with a wrong or missing secret token refused")
                 raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
+        if self.dispatcher is not None:  # several workers: recorded in the inbox first (see bot.telegram.inbox)
+            try:
+                payload = payload_of(self.request.body)
+            except Exception as error:  # noqa: BLE001 - any unreadable body is the sender's problem: 400
+                log.warning("webhook request with an unreadable update refused: %s", type(error).__name__)
+                raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from error
+            await self.dispatcher.receive(payload)  # a database error: 500, and Telegram sends it again
+            self.set_status(HTTPStatus.OK)
+            return
         try:
             update = Update.de_json(json.loads(self.request.body), self.bot_application.bot)
         except Exception as error:  # noqa: BLE001 - any unreadable body is the sender's problem: 400
@@ -91,13 +107,14 @@ class WebhookServer:
     """The HTTP server of webhook mode: Telegram's updates and ``/healthz`` on one port."""
 
     def __init__(self, application: Application, *, listen: str, port: int, url_path: str,
-                 secret_token: str | None, health: HealthFn) -> None:
+                 secret_token: str | None, health: HealthFn, dispatcher: InboxDispatcher | None = None) -> None:
         path = "/" + url_path.strip("/")
         if path == HEALTH_PATH:
             raise ValueError(f"the webhook path cannot be {HEALTH_PATH}")
         app = _Quiet([
             (HEALTH_PATH, _HealthHandler, {"health": health}),
-            (rf"{path}/?", _UpdateHandler, {"bot_application": application, "secret_token": secret_token}),
+            (rf"{path}/?", _UpdateHandler, {"bot_application": application, "secret_token": secret_token,
+                                             "dispatcher": dispatcher}),
         ])
         self.listen, self.port = listen, port
         self._server = HTTPServer(app)
@@ -110,6 +127,16 @@ class WebhookServer:
         await self._server.close_all_connections()
 
 
+def _dispatcher(application: Application) -> InboxDispatcher | None:
+    """With PostgreSQL (several workers), updates go through the shared inbox."""
+    services = application.bot_data.get("services")
+    store = getattr(services, "store", None)
+    if isinstance(store, PostgresBotStore):
+        log.info("webhook worker %d: updates go through the shared inbox", store.worker)
+        return InboxDispatcher(application, Inbox(store))
+    return None
+
+
 async def run_webhook(application: Application, options: dict[str, Any], health: HealthFn,
                       stop: asyncio.Event, ready: Callable[[], None] = lambda: None) -> None:
     """The application's whole life in webhook mode: initialize, post_init, start, serve, register the webhook
@@ -119,10 +146,12 @@ async def run_webhook(application: Application, options: dict[str, Any], health:
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()
+        dispatcher = _dispatcher(application)
         server = WebhookServer(application, listen=options["listen"], port=options["port"],
                                url_path=options["url_path"], secret_token=options.get("secret_token"),
-                               health=health)
+                               health=health, dispatcher=dispatcher)
         await server.start()
+        reclaim = asyncio.create_task(dispatcher.reclaim(stop)) if dispatcher is not None else None
         try:
             await application.bot.set_webhook(url=options["webhook_url"], allowed_updates=Update.ALL_TYPES,
                                               secret_token=options.get("secret_token"))
@@ -130,6 +159,9 @@ async def run_webhook(application: Application, options: dict[str, Any], health:
             await stop.wait()
         finally:
             await server.stop()
+            if dispatcher is not None and reclaim is not None:
+                await reclaim
+                await dispatcher.drain()
             await application.stop()
             if application.post_stop is not None:
                 await application.post_stop(application)

@@ -267,6 +267,7 @@ class BotApi:
             raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
         with self.state.cond:
             self.state.webhook_url = str(url)
+            self.state.webhook_secret = str(params.get("secret_token") or "")
             if _bool(params, "drop_pending_updates"):
                 self.state.pending.clear()
             self.state.touch()

@@ -26,6 +26,7 @@ from .builders import (
 from .rules import ApiError, inline_callback_datas
 from .server import FakeTelegramServer
 from .state import CallbackState, ChatState, StoredMessage, TelegramState
+from .webhook import WebhookDelivery
 
 T = TypeVar("T")
 
@@ -54,6 +55,7 @@ class FakeTelegram:
         self.http_downloads: list[str] = []
         self._api = BotApi(self._state, self.bot_user, get_me_json(bot_id, bot_username, "NQ Bot"))
         self._server: FakeTelegramServer | None = None
+        self.webhook: WebhookDelivery | None = None
 
     # ---- lifecycle ------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -63,7 +65,19 @@ class FakeTelegram:
         self._server = FakeTelegramServer(self._on_request, self._on_file)
         self._server.thread.start()
 
+    def deliver_webhooks(self, *, max_connections: int = 40, retry_after: float = 1.0,
+                         timeout: float = 60.0) -> WebhookDelivery:
+        """POST pending updates to the URL the bot set with ``setWebhook``, retrying until a 2xx, as Telegram does
+        (see :mod:`tests.fake_telegram.webhook`); stopped with the server."""
+        if self.webhook is None:
+            self.webhook = WebhookDelivery(self._state, max_connections=max_connections, retry_after=retry_after,
+                                           timeout=timeout).start()
+        return self.webhook
+
     def stop(self) -> None:
+        if self.webhook is not None:
+            self.webhook.stop()
+            self.webhook = None
         server, self._server = self._server, None
         if server is None:
             return

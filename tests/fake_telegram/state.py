@@ -190,6 +190,7 @@ class TelegramState:
         self.chat_actions: dict[int, list[str]] = {}
         self.bot_settings: dict[str, Any] = {}
         self.webhook_url = ""
+        self.webhook_secret = ""
         self.pending: list[dict[str, Any]] = []
         self.allowed_updates: frozenset[str] = DEFAULT_UPDATE_TYPES
         self.poll_generation = 0

@@ -47,7 +47,7 @@ async def answer(turn: Turn, question: str) -> None:
         return
     sessions = turn.svc.study.sessions
     caller, session = await turn.svc.workers.db(sessions.focus, turn.caller)  # a study session: its document
-    outcome = await turn.svc.asking.ask(caller, question, turn.typing)
+    outcome = await turn.svc.asking.ask(caller, question, turn.typing, event=turn.update.update_id)
     if session is not None and isinstance(outcome, Answered):
         await turn.svc.workers.db(sessions.record_question, session.id, caller.user_id, outcome.question_id)
     await show_answer(turn, outcome)
@@ -67,7 +67,8 @@ async def show_answer(turn: Turn, outcome: Outcome) -> None:
 async def check(turn: Turn, question: str, options: list[str]) -> None:
     """Which option the documents support, with the passage (or that they do not decide)."""
     async with turn.typing():
-        outcome = await turn.svc.workers.ask(turn.svc.study.checking.check, turn.caller, question, options)
+        outcome = await turn.svc.workers.ask(turn.svc.study.checking.check, turn.caller, question, options,
+                                             turn.update.update_id)
     if isinstance(outcome, CheckThrottled):
         if outcome.notify:
             await turn.say("tg.slow_down", seconds=outcome.seconds)
