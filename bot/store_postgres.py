@@ -9,12 +9,10 @@ import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
-import psycopg
-
 from bot.store import _CURRENT, _STUDY, BotStore, UploadRow, UploadStatus, UserRow, parse_id
 from index.database import Schema
 from index.database import now as _now
-from index.postgres import LOCK_NAMESPACE, PostgresDatabase, sqlite_to_postgres
+from index.postgres import LOCK_NAMESPACE, PostgresDatabase, session_lock, sqlite_to_postgres
 
 #: First key of the workers' liveness locks (the second is the worker's id).
 WORKER_NAMESPACE = LOCK_NAMESPACE + 1
@@ -79,8 +77,7 @@ class PostgresBotStore(PostgresDatabase, BotStore):
     def __init__(self, url: str, *, admin_ids: Iterable[int] = ()) -> None:
         PostgresDatabase.__init__(self, url, SCHEMA)
         self.worker = secrets.randbelow(2**31 - 1) + 1
-        self._life = psycopg.connect(url, autocommit=True)
-        self._life.execute("SELECT pg_advisory_lock(%s, %s)", (WORKER_NAMESPACE, self.worker))
+        self._life = session_lock(url, WORKER_NAMESPACE, self.worker)
         self._record_admins(admin_ids)
 
     def close(self) -> None:

@@ -25,10 +25,10 @@ def open_catalog(settings: Settings) -> Catalog:
 
 
 def open_generations(catalog: Catalog, data_dir: Path, on_change: Callable[[], None]) -> Generations:
-    from index.postgres import PostgresDatabase
-
-    if isinstance(catalog, PostgresDatabase):
+    if catalog.shared:
+        from index.catalog_postgres import PostgresCatalog
         from index.generations_postgres import PostgresGenerations
 
-        return PostgresGenerations(catalog, on_change)  # type: ignore[arg-type]
+        assert isinstance(catalog, PostgresCatalog)
+        return PostgresGenerations(catalog, on_change)
     return Generations(catalog, data_dir, on_change=on_change)
