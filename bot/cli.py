@@ -31,10 +31,9 @@ from bot.study.cli import add_commands as add_quiz_commands
 from config.settings import Settings
 from documents.extract import SUPPORTED_SUFFIXES
 from documents.text import one_line
-from index.database import SchemaTooNew
+from index.database import DatabaseUnavailable, SchemaTooNew, UnrecognisedDatabase
 from index.embedders.base import EmbedderMismatch
 from index.engine import Engine, IngestReport, IngestStatus, QuestionError
-from index.postgres import DatabaseUnavailable, UnrecognisedDatabase
 
 log = logging.getLogger("nqbot")
 SAMPLES = Path(__file__).resolve().parents[1] / "documents" / "samples"

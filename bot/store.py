@@ -16,10 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 from bot.audit import Action, AuditEntry, Via
-from index.database import Database, Row, Schema
+from index.database import Connection, Database, Row, Schema
 from index.database import now as _now
 
 Role = Literal["admin", "member", "none", "revoked"]
@@ -428,6 +428,9 @@ def _day(timestamp: float) -> str:
 
 
 class BotStore(Database):
+    #: Whether several worker processes share this store (PostgreSQL); SQLite's is one process's.
+    shared: ClassVar[bool] = False
+
     def __init__(self, path: Path, *, admin_ids: Iterable[int] = ()) -> None:
         super().__init__(path, SCHEMA)
         self._record_admins(admin_ids)
@@ -760,6 +763,15 @@ class BotStore(Database):
         """Uploads still waiting (parsing/pending) that were created before ``older_than`` (epoch seconds)."""
         return [self._upload(r) for r in self._query(
             "SELECT * FROM uploads WHERE status IN ('parsing', 'pending') AND created_at < ?", (older_than,))]
+
+    def own_run(self, db: Connection, run_id: int) -> None:
+        """Record, in the transaction that creates it, that this process runs quiz run ``run_id`` (SQLite: one
+        process, nothing to record)."""
+
+    def adopt_runs(self, run_ids: Sequence[int]) -> list[int]:
+        """Of these running quiz runs, the ones this process takes over because the process that ran them is
+        gone: with SQLite, all of them (a run still running when the bot starts was cut short by its stop)."""
+        return list(run_ids)
 
     def interrupted_uploads(self) -> list[UploadRow]:
         """Uploads that were being parsed or indexed when the bot stopped."""

@@ -6,15 +6,13 @@ pending uploads' files and the webhook's update inbox (:mod:`bot.shared`)."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import psycopg
-
 from bot.store import _CURRENT, _STUDY, BotStore, UploadRow, UploadStatus, UserRow, parse_id
-from index.database import Schema
+from index.database import Connection, Schema
 from index.database import now as _now
-from index.postgres import LOCK_NAMESPACE, PostgresDatabase, sqlite_to_postgres
+from index.postgres import LOCK_NAMESPACE, PostgresDatabase, session_lock, sqlite_to_postgres
 
 #: First key of the workers' liveness locks (the second is the worker's id).
 WORKER_NAMESPACE = LOCK_NAMESPACE + 1
@@ -49,6 +47,10 @@ CREATE TABLE IF NOT EXISTS upload_owners (
     upload_id BIGINT PRIMARY KEY,
     worker BIGINT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS run_owners (
+    run_id BIGINT PRIMARY KEY,
+    worker BIGINT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS inbox (
     update_id BIGINT PRIMARY KEY,
     payload TEXT NOT NULL,
@@ -75,12 +77,12 @@ class PostgresBotStore(PostgresDatabase, BotStore):
     connection of its own: PostgreSQL releases it the moment the process dies, ``kill -9`` included)."""
 
     store = "bot"
+    shared = True
 
     def __init__(self, url: str, *, admin_ids: Iterable[int] = ()) -> None:
         PostgresDatabase.__init__(self, url, SCHEMA)
         self.worker = secrets.randbelow(2**31 - 1) + 1
-        self._life = psycopg.connect(url, autocommit=True)
-        self._life.execute("SELECT pg_advisory_lock(%s, %s)", (WORKER_NAMESPACE, self.worker))
+        self._life = session_lock(url, WORKER_NAMESPACE, self.worker)
         self._record_admins(admin_ids)
 
     def close(self) -> None:
@@ -134,6 +136,28 @@ class PostgresBotStore(PostgresDatabase, BotStore):
         if claimed:
             self._own(upload_id)
         return claimed
+
+    def own_run(self, db: Connection, run_id: int) -> None:
+        db.execute("INSERT INTO run_owners (run_id, worker) VALUES (?, ?)", (run_id, self.worker))
+
+    def adopt_runs(self, run_ids: Sequence[int]) -> list[int]:
+        """Runs whose worker is gone (or never recorded), each taken over by exactly one worker: the owner is
+        swapped only if it is still the dead one, so two survivors never both adopt a run."""
+        adopted = []
+        for run_id in run_ids:
+            row = self._one("SELECT worker FROM run_owners WHERE run_id = ?", (run_id,))
+            with self.transaction() as db:
+                if row is None:
+                    taken = db.execute("INSERT INTO run_owners (run_id, worker) VALUES (?, ?) ON CONFLICT(run_id) "
+                                       "DO NOTHING RETURNING run_id", (run_id, self.worker)).fetchone()
+                elif int(row["worker"]) != self.worker and not self.worker_alive(int(row["worker"])):
+                    taken = db.execute("UPDATE run_owners SET worker = ? WHERE run_id = ? AND worker = ? "
+                                       "RETURNING run_id", (self.worker, run_id, int(row["worker"]))).fetchone()
+                else:
+                    taken = None
+            if taken is not None:
+                adopted.append(run_id)
+        return adopted
 
     def interrupted_uploads(self) -> list[UploadRow]:
         """Uploads being read or indexed by a worker that is gone (not those another worker is busy with)."""

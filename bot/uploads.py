@@ -267,12 +267,14 @@ class Uploads:
         return expired
 
     async def recover(self) -> list[UploadRow]:
-        """At start-up: uploads that were being read or indexed when the bot stopped failed."""
-        interrupted = await self.workers.db(self.store.interrupted_uploads)
-        for upload in interrupted:
-            await self.workers.db(self.store.update_upload, upload.id, status="failed")
-            await self._discard(upload.id)
-        return interrupted
+        """Uploads that were being read or indexed when the bot stopped (with several workers: by a worker that
+        is gone) failed; each is claimed once, so its uploader hears it from one worker."""
+        failed = []
+        for upload in await self.workers.db(self.store.interrupted_uploads):
+            if await self.workers.db(self.store.claim_upload, upload.id, upload.status, "failed"):
+                await self._discard(upload.id)
+                failed.append(upload)
+        return failed
 
     async def _preview(self, upload_id: int, parsed: ParsedDocument) -> Preview:
         existing = await self.workers.ask(self.engine.existing, parsed)

@@ -29,10 +29,10 @@ def open_generations(
 ) -> Generations:
     """The write path and vectors of ``catalog``'s backend; ``approximate_from`` (NQBOT_APPROXIMATE_FROM) is
     FAISS's switch to an approximate index (pgvector's HNSW index is approximate at any size)."""
-    from index.postgres import PostgresDatabase
-
-    if isinstance(catalog, PostgresDatabase):
+    if catalog.shared:
+        from index.catalog_postgres import PostgresCatalog
         from index.generations_postgres import PostgresGenerations
 
-        return PostgresGenerations(catalog, on_change)  # type: ignore[arg-type]
+        assert isinstance(catalog, PostgresCatalog)
+        return PostgresGenerations(catalog, on_change)
     return Generations(catalog, data_dir, on_change=on_change, approximate_from=approximate_from)

@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -30,6 +31,9 @@ __all__ = ["COUNTS", "SCHEMA", "Catalog"]
 
 class Catalog(Database):
     """The catalog database (thread-safe: one connection serialised by a lock)."""
+
+    #: Whether several processes share this catalog through a database server (PostgreSQL) rather than files.
+    shared: ClassVar[bool] = False
 
     def __init__(self, path: Path) -> None:
         super().__init__(path, SCHEMA)

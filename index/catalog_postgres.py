@@ -25,9 +25,9 @@ import numpy as np
 
 from documents.model import Chunk
 from index.catalog import Catalog
-from index.database import Connection, Schema
+from index.database import Connection, DatabaseUnavailable, Schema
 from index.keywords import index_terms
-from index.postgres import DatabaseUnavailable, Lock, PostgresDatabase, Transaction
+from index.postgres import Lock, PostgresDatabase, Transaction
 from index.restore import DiacriticRestorer
 
 K1 = 1.2
@@ -141,6 +141,7 @@ class PostgresCatalog(PostgresDatabase, Catalog):
     """The catalog in PostgreSQL (thread-safe: a pool of connections)."""
 
     store = "catalog"
+    shared = True
 
     def __init__(self, url: str) -> None:
         PostgresDatabase.__init__(self, url, SCHEMA)

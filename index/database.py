@@ -67,6 +67,14 @@ class SchemaTooNew(RuntimeError):
         self.path, self.found, self.known = path, found, known
 
 
+class UnrecognisedDatabase(RuntimeError):
+    """The database holds tables nqbot did not create (or an nqbot schema without its version table)."""
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached or lacks what nqbot needs (server version, pgvector)."""
+
+
 @dataclass(frozen=True)
 class Schema:
     """The current schema of a database and the steps that bring an older file up to it.

@@ -28,15 +28,15 @@ from decimal import Decimal
 from enum import IntEnum
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg.adapt import Loader
 from psycopg.rows import RowMaker
 from psycopg_pool import ConnectionPool
 
+from config.database_url import redact
+from index.database import DatabaseUnavailable, Schema, SchemaTooNew, UnrecognisedDatabase
 from index.database import Row as AnyRow
-from index.database import Schema, SchemaTooNew
 
 SCHEMA_NAME = "nqbot"
 #: The first key of every advisory lock nqbot takes ("nq"): other applications' locks never collide with ours.
@@ -55,31 +55,6 @@ class Lock(IntEnum):
     SCHEMA = 1
     INGEST = 2
     GENERATION = 3
-
-
-class UnrecognisedDatabase(RuntimeError):
-    """The database holds tables nqbot did not create (or an nqbot schema without its version table)."""
-
-
-class DatabaseUnavailable(RuntimeError):
-    """The database cannot be reached or lacks what nqbot needs (server version, pgvector)."""
-
-
-def is_postgres_url(url: str | None) -> bool:
-    return bool(url) and urlsplit(url or "").scheme in ("postgresql", "postgres")
-
-
-def redact(url: str) -> str:
-    """The URL with its password (in the authority or as ``password=``) replaced by ``***``."""
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if "@" in netloc:
-        credentials, host = netloc.rsplit("@", 1)
-        if ":" in credentials:
-            credentials = credentials.split(":", 1)[0] + ":***"
-        netloc = f"{credentials}@{host}"
-    query = re.sub(r"(^|&)password=[^&]*", r"\1password=***", parts.query)
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 @lru_cache(maxsize=4096)
@@ -292,6 +267,14 @@ class PostgresDatabase:
                 yield
             finally:
                 connection.execute("SELECT pg_advisory_unlock(%s, %s)", (LOCK_NAMESPACE, int(key)))
+
+
+def session_lock(url: str, namespace: int, key: int) -> psycopg.Connection[Any]:
+    """A connection of its own that holds the advisory lock ``(namespace, key)`` until it is closed or the
+    process dies (PostgreSQL releases it at once, ``kill -9`` included)."""
+    connection = psycopg.connect(url, autocommit=True)
+    connection.execute("SELECT pg_advisory_lock(%s, %s)", (namespace, key))
+    return connection
 
 
 def sqlite_to_postgres(script: str) -> str:

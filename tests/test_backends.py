@@ -3,6 +3,9 @@ in PostgreSQL), dense neighbours (FAISS flat, pgvector HNSW) and the fused ranki
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -44,3 +47,15 @@ def test_both_backends_rank_alike(tmp_path: Path, pg_url: str, e5_embedder: Embe
     finally:
         for engine in engines:
             engine.close()
+
+
+def test_the_embedded_default_loads_no_postgresql_driver(tmp_path: Path) -> None:
+    """`make run` on SQLite + FAISS needs no PostgreSQL client: the bot, the CLI and the engine start without it."""
+    code = ("import sys, bot.cli, bot.telegram.app, bot.telegram.webhook, bot.stores, index.backends\n"
+            "from config.settings import Settings\n"
+            f"store = bot.stores.open_bot_store(Settings(data_dir={str(tmp_path)!r}, _env_file=None))\n"
+            "store.close()\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('psycopg', 'psycopg_pool')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).parent.parent, env={**os.environ, "NQBOT_DATABASE_URL": ""})
+    assert done.stdout.strip() == "[]"

@@ -12,10 +12,11 @@ from bot.audit import Action
 from bot.cli import main
 from bot.store import BotStore, store_path
 from bot.store_postgres import PostgresBotStore
+from config.database_url import redact
 from index.catalog import Catalog
+from index.database import UnrecognisedDatabase
 from index.embedders.base import Embedder
 from index.engine import Engine
-from index.postgres import UnrecognisedDatabase, redact
 from tests.corpus import party_path
 from tests.plugins.engine import make_settings
 from tests.test_store import NOTICE_V1, NOTICE_V2, _write

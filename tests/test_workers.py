@@ -20,7 +20,8 @@ from pydantic import SecretStr
 
 from bot.access import resolve_caller
 from bot.store_postgres import PostgresBotStore
-from bot.telegram.app import build_application, webhook_options
+from bot.study.results import Results, RunKind
+from bot.telegram.app import ADOPT_EVERY, build_application, webhook_options
 from bot.telegram.config import BotConfig
 from bot.telegram.inbox import Inbox
 from bot.telegram.runner import BackgroundBot
@@ -152,6 +153,38 @@ def test_a_worker_is_alive_while_its_process_holds_its_lock(shared_url: str) -> 
     finally:
         first.close()
         second.close()
+
+
+def test_a_quiz_run_is_taken_over_once_when_its_worker_is_gone(shared_url: str) -> None:
+    first, second, third = (PostgresBotStore(shared_url, admin_ids=[ADMIN_ID]) for _ in range(3))
+    try:
+        run = Results(first).create_run(RunKind.GROUP, chat_id=-100777, thread_id=None, started_by=ADMIN_ID,
+                                        documents=None, questions=[], seconds=30)
+        assert second.adopt_runs([run.id]) == []  # its worker is alive: a restart elsewhere leaves it alone
+        first.close()
+        assert second.adopt_runs([run.id]) == [run.id]
+        assert third.adopt_runs([run.id]) == [] and second.adopt_runs([run.id]) == []  # taken over once
+    finally:
+        for store in (first, second, third):
+            store.close()
+
+
+def test_a_group_quiz_of_a_dead_worker_is_ended_by_another_with_its_scoreboard(
+    fake_telegram: FakeTelegram, workers: list[Worker], shared_url: str
+) -> None:
+    group = fake_telegram.group(-100888, "Chi bộ 1")
+    gone = PostgresBotStore(shared_url, admin_ids=[ADMIN_ID])  # the worker that ran the quiz
+    run = Results(gone).create_run(RunKind.GROUP, chat_id=group["id"], thread_id=None, started_by=ADMIN_ID,
+                                   documents=None, questions=[], seconds=30)
+    time.sleep(1.0)
+    assert fake_telegram.bot_messages(group["id"]) == []  # while it lives, nobody else touches its quiz
+    gone.close()  # kill -9: its lock is released
+    notice = fake_telegram.wait_messages(group["id"], 1, timeout=30)[0]
+    assert "gián đoạn" in notice["text"]
+    time.sleep(ADOPT_EVERY + 1)
+    assert len(fake_telegram.bot_messages(group["id"])) == 1  # one worker took it over, once
+    status = workers[0].store.row("SELECT status FROM quiz_runs WHERE id = ?", (run.id,))
+    assert status is not None and status["status"] == "interrupted"
 
 
 def test_an_upload_read_by_one_worker_is_indexed_by_another(

@@ -24,9 +24,9 @@ from bot.operations.migrate import counts_json, migrate
 from bot.operations.restore import check, restore
 from bot.operations.verify import verify
 from bot.render_text import display_time
+from config.database_url import is_postgres_url, redact
 from config.settings import Settings
-from index.database import SchemaTooNew
-from index.postgres import DatabaseUnavailable, UnrecognisedDatabase, is_postgres_url, redact
+from index.database import DatabaseUnavailable, SchemaTooNew, UnrecognisedDatabase
 
 Command = Callable[[Settings, argparse.Namespace], int]
 

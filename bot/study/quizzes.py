@@ -255,10 +255,13 @@ class Quizzes:
         return Done(run, self.results.scoreboard([run_id]))
 
     def interrupted(self) -> list[Run]:
-        """Runs the bot was in when it stopped: group quizzes and practice are ended (``interrupted``); contest
+        """Runs cut short, now this process's: those the bot was in when it stopped, and with several workers
+        those of a worker that is gone. Group quizzes and practice are ended (``interrupted``); contest
         attempts carry on."""
         out = []
-        for run in self.results.all_running():
+        running = {run.id: run for run in self.results.all_running()}
+        for run_id in self.results.store.adopt_runs(list(running)):
+            run = running[run_id]
             if run.kind is RunKind.CONTEST:
                 out.append(run)
                 continue

@@ -141,6 +141,7 @@ class Results:
                 (kind.value, chat_id, thread_id, started_by, None if documents is None else json.dumps(list(documents)),
                  json.dumps(list(questions)), len(questions) if planned is None else planned, seconds, session_id,
                  contest_id, RunStatus.RUNNING.value, lang, now())).fetchone()
+            self.store.own_run(db, int(row["id"]))
         return _run(row)
 
     def run(self, run_id: int) -> Run | None:

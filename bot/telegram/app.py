@@ -31,6 +31,7 @@ from bot.telegram.handlers import admin, buttons, groups, members, questions, up
 from bot.telegram.handlers.errors import on_error
 from bot.telegram.handlers.study import register_study_handlers
 from bot.telegram.quizzing import on_startup as start_study
+from bot.telegram.quizzing import resume_runs
 from bot.telegram.services import Services, build_services
 from bot.telegram.webhook import run_webhook
 from config.settings import Settings
@@ -39,6 +40,8 @@ from index.engine import Engine
 log = logging.getLogger("bot.telegram")
 
 EXPIRE_EVERY = 600.0
+#: How often a worker sharing its store with others looks for what a worker that is gone left unfinished.
+ADOPT_EVERY = 10.0
 
 
 class NoTokenError(RuntimeError):
@@ -137,6 +140,8 @@ async def on_startup(application: Application) -> None:
     if application.job_queue is not None:
         application.job_queue.run_repeating(_expire_job, interval=EXPIRE_EVERY, first=EXPIRE_EVERY,
                                             name="expire-uploads")
+        if svc.store.shared:
+            application.job_queue.run_repeating(_adopt_job, interval=ADOPT_EVERY, first=ADOPT_EVERY, name="adopt")
     await start_study(application)
     await jobs.start(application, svc, "webhook" if webhook_options(svc.settings) else "polling")
     log.info("bot @%s ready: %d admins", svc.bot_username, len(svc.store.config_admins))
@@ -147,6 +152,14 @@ async def _expire_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     svc.asking.limiter.prune()
     svc.asking.followups.prune()
     await uploads.tell_uploaders(context.application, await svc.uploads.expire(), "tg.upload.expired")
+
+
+async def _adopt_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """With several workers: what a worker that died was doing is taken over by one of the others (its uploads
+    fail with a message to the uploader, its quizzes end with their scoreboard, its contest attempts go on)."""
+    svc: Services = context.application.bot_data["services"]
+    await uploads.tell_uploaders(context.application, await svc.uploads.recover(), "tg.upload.interrupted")
+    await resume_runs(context.application)
 
 
 async def on_shutdown(application: Application) -> None:

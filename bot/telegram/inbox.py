@@ -23,12 +23,14 @@ import contextlib
 import json
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import Application, ExtBot
 
-from bot.store_postgres import PostgresBotStore
+if TYPE_CHECKING:  # psycopg is imported only when PostgreSQL is used
+    from bot.store_postgres import PostgresBotStore
+
 
 log = logging.getLogger("bot.telegram.inbox")
 

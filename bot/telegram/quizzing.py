@@ -270,10 +270,9 @@ async def post_daily(application: App, chat_id: int, thread_id: int | None) -> N
 
 
 # start-up -------------------------------------------------------------------------------------------------
-async def on_startup(application: App) -> None:
-    """After a restart: quizzes cut short are ended (their groups get the scoreboard so far), contest attempts
-    carry on from the question they were at, daily questions are scheduled again (today's posted if the bot
-    was down at the time)."""
+async def resume_runs(application: App) -> None:
+    """Runs cut short (by a restart, or a worker that is gone) are this process's now: quizzes are ended (their
+    groups get the scoreboard so far), contest attempts carry on from the question they were at."""
     svc = _services(application)
     for run in await svc.workers.db(svc.study.quizzes.interrupted):
         try:
@@ -289,6 +288,14 @@ async def on_startup(application: App) -> None:
                     thread_id=run.thread_id)
         except TelegramError as error:
             log.warning("run %d not resumed: %s", run.id, type(error).__name__)
+
+
+async def on_startup(application: App) -> None:
+    """After a restart: runs cut short are resumed or ended (:func:`resume_runs`; with several workers, also
+    whenever a worker dies: :mod:`bot.telegram.app`'s adopt job), daily questions are scheduled again (today's
+    posted if the bot was down at the time)."""
+    svc = _services(application)
+    await resume_runs(application)
     moment = svc.study.clock()
     for schedule in await svc.workers.db(svc.study.schedules.all):
         schedule_daily(application, schedule)

@@ -30,7 +30,6 @@ from telegram import Update
 from telegram.ext import Application, ExtBot
 from tornado.httpserver import HTTPServer
 
-from bot.store_postgres import PostgresBotStore
 from bot.telegram.inbox import Inbox, InboxDispatcher, payload_of
 
 log = logging.getLogger("bot.telegram.webhook")
@@ -130,7 +129,11 @@ class WebhookServer:
 def _dispatcher(application: Application) -> InboxDispatcher | None:
     """With PostgreSQL (several workers), updates go through the shared inbox."""
     services = application.bot_data.get("services")
-    store = getattr(services, "store", None)
+    if services is None or services.settings.database_url_value is None:
+        return None  # one worker on SQLite: python-telegram-bot's own update queue
+    from bot.store_postgres import PostgresBotStore  # psycopg is imported only when PostgreSQL is used
+
+    store = services.store
     if isinstance(store, PostgresBotStore):
         log.info("webhook worker %d: updates go through the shared inbox", store.worker)
         return InboxDispatcher(application, Inbox(store))
