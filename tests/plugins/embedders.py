@@ -19,8 +19,14 @@ def e5_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def e5_embedder(e5_model_dir: Path) -> Embedder:
-    """The default backend ("e5-small": converted e5 on sentence-transformers); cheap after first use."""
+    """The float32 reference ("e5-small": converted e5 on sentence-transformers); cheap after first use."""
     return load_embedder("e5-small", e5_model_dir.parent)
+
+
+@pytest.fixture(scope="session")
+def openvino_embedder(e5_model_dir: Path) -> Embedder:
+    """The same model converted with its 4-bit weights for OpenVINO (the configured default)."""
+    return load_embedder("openvino", e5_model_dir.parent)
 
 
 @pytest.fixture(scope="session")
