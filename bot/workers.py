@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import functools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from index.heap import trim_heap
+
 T = TypeVar("T")
-
-
-def trim_heap() -> None:
-    """Hand the heap's free pages back to the system (an ingest leaves tens of MB free but held)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 class Workers:

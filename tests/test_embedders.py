@@ -399,3 +399,21 @@ def test_pruned_vocabulary_tokenises_vietnamese_chinese_and_english_like_the_ful
     arabic = "قرار الحزب"
     assert not all(usable(char) for char in arabic)
     assert pruned.encode(arabic).ids != [kept.index(i) if i in kept else -1 for i in full.encode(arabic).ids]
+
+
+def test_a_lone_upload_lets_the_tokenizer_go_and_a_bulk_ingest_keeps_it(e5_model_dir: Path) -> None:
+    """An upload through the bot embeds its passages in one call, long after the last one: the tokenizer
+    (~160 MB) is let go before the model runs, so the passage worker never holds both; calls in quick
+    succession (a bulk ingest) keep it. The vectors are the same either way."""
+    from index.embedders.openvino_engine import OpenVinoEmbedder
+
+    embedder = load_embedder("openvino", e5_model_dir.parent)
+    assert isinstance(embedder, OpenVinoEmbedder) and embedder.tokenizer_loaded
+    lone = embedder.embed_passages(VI_TEXTS)
+    assert not embedder.tokenizer_loaded
+    streamed = [embedder.embed_passages(VI_TEXTS) for _ in range(2)]  # right after: loaded again, kept
+    assert embedder.tokenizer_loaded
+    queries = embedder.embed_queries(ZH_TEXTS)  # questions never let it go
+    assert embedder.tokenizer_loaded and queries.shape == (len(ZH_TEXTS), 384)
+    for vectors in streamed:
+        np.testing.assert_allclose(vectors, lone, atol=1e-6)

@@ -8,17 +8,20 @@ holds at most :data:`BATCH` texts and :data:`BATCH_TOKENS` tokens with padding.
 from __future__ import annotations
 
 import logging
+import math
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from tokenizers import Tokenizer
+from tokenizers import Encoding, Tokenizer
 
 from index.embedders.base import Progress, Vectors, nfc_texts
 from index.embedders.e5_convert import MODEL_ID, PROMPTS
 from index.embedders.e5_openvino import TOKENIZER_FILE, compile_model
+from index.heap import trim_heap
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +30,10 @@ log = logging.getLogger(__name__)
 BATCH = 16
 BATCH_TOKENS = 1024
 PAD_ID = 1
+#: Passages embedded this long after the previous passages free the tokenizer (~160 MB in memory, 0.5 s to
+#: load) before the model runs: a lone upload then peaks at the model's memory, not at both together; a stream
+#: of calls (a bulk ingest) keeps it loaded.
+TOKENIZER_KEEP = 5.0
 
 
 def batches(lengths: Sequence[int], batch: int = BATCH, budget: int = BATCH_TOKENS) -> list[list[int]]:
@@ -47,7 +54,9 @@ class OpenVinoEmbedder:
 
     def __init__(self, model_dir: Path, *, model_id: str = MODEL_ID, name: str = "openvino") -> None:
         self._dir = model_dir
-        self._tokenizer = Tokenizer.from_file(str(model_dir / TOKENIZER_FILE))
+        self._tokenizer: Tokenizer | None = Tokenizer.from_file(str(model_dir / TOKENIZER_FILE))
+        self._tokenizing = threading.Lock()
+        self._passages_done = -math.inf  # when the last passages call ended (monotonic)
         self._threads = 1
         self._compiled: Any = None
         self._request: Any = None
@@ -79,11 +88,26 @@ class OpenVinoEmbedder:
             if self._compiled is not None:
                 self._compiled.release_memory()
 
-    def _embed(self, texts: list[str], prompt: str, progress: Progress | None) -> Vectors:
+    @property
+    def tokenizer_loaded(self) -> bool:
+        return self._tokenizer is not None
+
+    def _encode(self, texts: list[str], *, free: bool) -> list[Encoding]:
+        """Token ids; with ``free`` the tokenizer is let go afterwards (and loaded again at the next call)."""
+        with self._tokenizing:
+            if self._tokenizer is None:
+                self._tokenizer = Tokenizer.from_file(str(self._dir / TOKENIZER_FILE))
+            encodings: list[Encoding] = self._tokenizer.encode_batch(texts)
+            if free:
+                self._tokenizer = None
+                trim_heap()
+        return encodings
+
+    def _embed(self, texts: list[str], prompt: str, progress: Progress | None, *, lone: bool = False) -> Vectors:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
-        encodings = self._tokenizer.encode_batch([prompt + text for text in texts])
+        encodings = self._encode([prompt + text for text in texts], free=lone)
         for group in batches([len(e.ids) for e in encodings]):
             width = len(encodings[group[0]].ids)
             ids = np.full((len(group), width), PAD_ID, dtype=np.int64)
@@ -107,4 +131,8 @@ class OpenVinoEmbedder:
 
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> Vectors:
         """(n, 384) float32, L2-normalised, with the ``passage: `` prompt; ``progress`` after each batch."""
-        return self._embed(nfc_texts(texts), PROMPTS["passage"], progress)
+        lone = time.monotonic() - self._passages_done > TOKENIZER_KEEP
+        try:
+            return self._embed(nfc_texts(texts), PROMPTS["passage"], progress, lone=lone)
+        finally:
+            self._passages_done = time.monotonic()

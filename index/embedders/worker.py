@@ -11,7 +11,6 @@ without a request (so a bulk ingest keeps one child for all its files), when it 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 import json
 import logging
@@ -28,6 +27,7 @@ from typing import IO, Any
 import numpy as np
 
 from index.embedders.base import Progress, Vectors
+from index.heap import trim_heap
 
 log = logging.getLogger(__name__)
 
@@ -244,8 +244,7 @@ def _give_back(embedder: object) -> None:
     if release is not None:
         release()
     gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    trim_heap()
 
 
 def main() -> None:
