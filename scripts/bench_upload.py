@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 
+from child_bot import count_errors  # noqa: E402
 from load_bot import ADMIN_ID, TOKEN  # noqa: E402
 
 MEMBER = 20_000
@@ -41,7 +42,6 @@ QUESTION = "Quy chế kiểm tra nghiệp vụ giám định sở hữu công ng
 
 def serve_bot(args: argparse.Namespace) -> int:
     """Child process: the bot on ``--data``, until stdin closes."""
-    import logging
 
     from pydantic import SecretStr
 
@@ -51,7 +51,7 @@ def serve_bot(args: argparse.Namespace) -> int:
     from config.settings import Settings
     from index.engine import Engine
 
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    count_errors()
     data = Path(args.data)
     settings = Settings(data_dir=data / "data", models_dir=args.models_dir, embedder=args.embedder,
                         passage_worker=not args.no_worker, passage_worker_idle=args.idle, _env_file=None)

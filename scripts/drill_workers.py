@@ -32,7 +32,6 @@ import random
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -49,6 +48,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 
 from benchmark_questions import PARTY_TEXTS  # noqa: E402
+from child_bot import free_port  # noqa: E402
 from load_bot import DOCUMENTS, MIN_INTERVAL, question_pool  # noqa: E402
 
 TOKEN = "123456:DRILL-TOKEN"
@@ -71,12 +71,6 @@ II. NHIỆM VỤ THỜI GIAN TỚI
 1. Đến hết năm 2027, mỗi huyện ủy tổ chức ít nhất hai đợt diễn tập vận hành hệ thống máy chủ dự phòng.
 """
 CHECK_QUESTION = "Đến hết năm 2027 mỗi huyện ủy tổ chức bao nhiêu đợt diễn tập vận hành hệ thống máy chủ dự phòng?"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # set-up ------------------------------------------------------------------------------------------------

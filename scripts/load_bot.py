@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import random
 import resource
@@ -38,6 +37,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 
 from benchmark_questions import PARTY_TEXTS, negatives, positives, without_marks  # noqa: E402
+from child_bot import count_errors  # noqa: E402
 
 DOCUMENTS = ("57-NQ-TW.txt", "71-NQ-TW.txt", "66-NQ-TW.txt", "127-KL-TW.txt")
 ADMIN_ID = 1001
@@ -58,14 +58,7 @@ def serve_bot(args: argparse.Namespace) -> int:
     from config.settings import Settings
     from index.engine import Engine
 
-    class ErrorCounter(logging.Handler):
-        count = 0
-
-        def emit(self, record: logging.LogRecord) -> None:
-            ErrorCounter.count += 1
-
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger().addHandler(ErrorCounter(logging.ERROR))
+    errors = count_errors()
     data = Path(args.data)
     settings = Settings(data_dir=data / "data", models_dir=args.models_dir, _env_file=None)
     engine = Engine(settings)
@@ -88,7 +81,7 @@ def serve_bot(args: argparse.Namespace) -> int:
     runner.stop()
     engine.close()
     print("RESULT " + json.dumps({"rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                                  "errors": ErrorCounter.count}), flush=True)
+                                  "errors": errors.count}), flush=True)
     return 0
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import random
 import resource
@@ -33,6 +32,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from child_bot import count_errors  # noqa: E402
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
@@ -55,14 +58,7 @@ def serve_bot(args: argparse.Namespace) -> int:
     from index.engine import Engine
     from tests.corpus import party_path
 
-    class ErrorCounter(logging.Handler):
-        count = 0
-
-        def emit(self, record: logging.LogRecord) -> None:
-            ErrorCounter.count += 1
-
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger().addHandler(ErrorCounter(logging.ERROR))
+    errors = count_errors()
     data = Path(args.data)
     settings = Settings(data_dir=data / "data", models_dir=args.models_dir, _env_file=None,
                         quiz_seconds=args.seconds)  # type: ignore[call-arg]
@@ -81,7 +77,7 @@ def serve_bot(args: argparse.Namespace) -> int:
     runner.stop()
     engine.close()
     print("RESULT " + json.dumps({"rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                                  "errors": ErrorCounter.count}), flush=True)
+                                  "errors": errors.count}), flush=True)
     return 0
 
 

@@ -27,12 +27,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import resource
 import shutil
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -45,6 +43,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from child_bot import count_errors, free_port  # noqa: E402
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
@@ -101,12 +103,6 @@ def counts(data: Path) -> dict[str, int]:
     return found
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 # the bot process --------------------------------------------------------------------------------------
 def serve_bot(args: argparse.Namespace) -> int:
     """Child: the real bot on ``--data`` against ``--api`` (webhook mode with ``--webhook-port``)."""
@@ -118,14 +114,7 @@ def serve_bot(args: argparse.Namespace) -> int:
     from config.settings import Settings
     from index.engine import Engine
 
-    class ErrorCounter(logging.Handler):
-        count = 0
-
-        def emit(self, record: logging.LogRecord) -> None:
-            ErrorCounter.count += 1
-
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger().addHandler(ErrorCounter(logging.ERROR))
+    errors = count_errors()
     import faulthandler
 
     faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 <pid>`: every thread's stack
@@ -147,7 +136,7 @@ def serve_bot(args: argparse.Namespace) -> int:
     runner.stop()
     engine.close()
     print("RESULT " + json.dumps({"rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                                  "errors": ErrorCounter.count}), flush=True)
+                                  "errors": errors.count}), flush=True)
     return 0
 
 
