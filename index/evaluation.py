@@ -20,7 +20,8 @@ from documents.model import DocIdentity, Extracted, ParsedDocument
 from documents.text import nfc
 from index.embedders.base import Embedder
 
-_ARTICLE = re.compile(r"^Điều\s+(\d+\w*)")
+#: A passage's articles: "Điều 29", or "Điều 29–45" when short articles share a passage.
+_ARTICLE = re.compile(r"^Điều\s+(\d+\w*)(?:\s*[–-]\s*(\d+\w*))?")
 MODES = ("keyword", "dense", "hybrid")
 
 
@@ -73,6 +74,18 @@ def law_document(law: Law) -> ParsedDocument:
     )
 
 
+def passage_articles(locator: str, order: list[str]) -> list[str]:
+    """The articles a passage holds, from its locator: one, or every article from the first to the last of a
+    range in the law's own order ("Điều 29–45" of a law whose articles 30–44 were left out is 29 and 45)."""
+    match = _ARTICLE.match(locator)
+    if match is None:
+        return []
+    first, last = match.group(1), match.group(2)
+    if last is None or first not in order or last not in order:
+        return [first]
+    return order[order.index(first): order.index(last) + 1]
+
+
 def metrics(ranked: list[list[tuple[str, str]]], questions: list[Question]) -> dict[str, float]:
     acc1 = r5 = r10 = mrr = 0.0
     for articles, question in zip(ranked, questions, strict=True):
@@ -103,6 +116,7 @@ def evaluate_dataset(
         engine = Engine(settings.model_copy(update={"data_dir": index_dir or Path(tmp)}), embedder=embedder)
         try:
             names = {d.id: d.title or "" for d in engine.documents()}
+            order = {law.law_id: [article for article, _ in law.articles] for law in laws}
             if not names:
                 for law in laws:
                     report = engine.ingest(law_document(law))
@@ -117,11 +131,12 @@ def evaluate_dataset(
                     articles: list[tuple[str, str]] = []
                     for hit in hits:
                         chunk = chunks.get(hit.chunk_id)
-                        match = _ARTICLE.match(chunk.locator) if chunk else None
-                        if chunk and match:
-                            key = (names.get(chunk.document_id, ""), match.group(1))
-                            if key not in articles:
-                                articles.append(key)
+                        if chunk is None:
+                            continue
+                        law_id = names.get(chunk.document_id, "")
+                        for article in passage_articles(chunk.locator, order.get(law_id, [])):
+                            if (law_id, article) not in articles:
+                                articles.append((law_id, article))
                     ranked.append(articles)
                 results[mode] = metrics(ranked, questions)
             return results
