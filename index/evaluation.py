@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from documents.chunking import split_document
 from documents.model import DocIdentity, Extracted, ParsedDocument
 from documents.text import nfc
 from index.embedders.base import Embedder
+from index.rows import ChunkRow
 
 #: A passage's articles: "Điều 29", or "Điều 29–45" when short articles share a passage.
 _ARTICLE = re.compile(r"^Điều\s+(\d+\w*)(?:\s*[–-]\s*(\d+\w*))?")
@@ -86,6 +88,27 @@ def passage_articles(locator: str, order: list[str]) -> list[str]:
     return order[order.index(first): order.index(last) + 1]
 
 
+def chunk_articles(chunks: Mapping[int, ChunkRow], names: Mapping[int, str],
+                   laws: Sequence[Law]) -> dict[int, list[tuple[str, str]]]:
+    """For each passage, the (law id, article id) pairs it holds (``names``: document id → law id)."""
+    order = {law.law_id: [article for article, _ in law.articles] for law in laws}
+    out: dict[int, list[tuple[str, str]]] = {}
+    for chunk_id, chunk in chunks.items():
+        law_id = names.get(chunk.document_id, "")
+        out[chunk_id] = [(law_id, article) for article in passage_articles(chunk.locator, order.get(law_id, []))]
+    return out
+
+
+def ranked_articles(chunk_ids: Sequence[int], articles: Mapping[int, list[tuple[str, str]]]) -> list[tuple[str, str]]:
+    """The articles of passages in rank order, each once (where it first appears)."""
+    out: list[tuple[str, str]] = []
+    for chunk_id in chunk_ids:
+        for key in articles.get(chunk_id, []):
+            if key not in out:
+                out.append(key)
+    return out
+
+
 def metrics(ranked: list[list[tuple[str, str]]], questions: list[Question]) -> dict[str, float]:
     acc1 = r5 = r10 = mrr = 0.0
     for articles, question in zip(ranked, questions, strict=True):
@@ -116,7 +139,6 @@ def evaluate_dataset(
         engine = Engine(settings.model_copy(update={"data_dir": index_dir or Path(tmp)}), embedder=embedder)
         try:
             names = {d.id: d.title or "" for d in engine.documents()}
-            order = {law.law_id: [article for article, _ in law.articles] for law in laws}
             if not names:
                 for law in laws:
                     report = engine.ingest(law_document(law))
@@ -127,17 +149,8 @@ def evaluate_dataset(
                 ranked: list[list[tuple[str, str]]] = []
                 for question in questions:
                     hits = engine.retrieve(question.text, limit=40, mode=mode)  # type: ignore[arg-type]
-                    chunks = engine.catalog.chunks([h.chunk_id for h in hits])
-                    articles: list[tuple[str, str]] = []
-                    for hit in hits:
-                        chunk = chunks.get(hit.chunk_id)
-                        if chunk is None:
-                            continue
-                        law_id = names.get(chunk.document_id, "")
-                        for article in passage_articles(chunk.locator, order.get(law_id, [])):
-                            if (law_id, article) not in articles:
-                                articles.append((law_id, article))
-                    ranked.append(articles)
+                    ids = [h.chunk_id for h in hits]
+                    ranked.append(ranked_articles(ids, chunk_articles(engine.catalog.chunks(ids), names, laws)))
                 results[mode] = metrics(ranked, questions)
             return results
         finally:

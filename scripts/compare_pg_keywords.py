@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from config.settings import Settings  # noqa: E402
 from index.catalog_postgres import PostgresCatalog, tsquery_literal  # noqa: E402
 from index.engine import Engine  # noqa: E402
-from index.evaluation import _ARTICLE, load_alqac, metrics  # noqa: E402
+from index.evaluation import chunk_articles, load_alqac, metrics, ranked_articles  # noqa: E402
 
 Ranker = Callable[[list[str]], list[tuple[int, float]]]
 
@@ -118,15 +118,8 @@ def main() -> int:
                 ranked: list[list[tuple[str, str]]] = []
                 for question in questions:
                     hits = engine.retrieve(question.text, limit=40, mode=mode)  # type: ignore[arg-type]
-                    chunks = catalog.chunks([h.chunk_id for h in hits])
-                    articles: list[tuple[str, str]] = []
-                    for hit in hits:
-                        chunk = chunks.get(hit.chunk_id)
-                        match = _ARTICLE.match(chunk.locator) if chunk else None
-                        if chunk and match and (key := (names.get(chunk.document_id, ""),
-                                                        match.group(1))) not in articles:
-                            articles.append(key)
-                    ranked.append(articles)
+                    ids = [h.chunk_id for h in hits]
+                    ranked.append(ranked_articles(ids, chunk_articles(catalog.chunks(ids), names, laws)))
                 m = metrics(ranked, questions)
                 q = statistics.quantiles(timings, n=100)
                 print(f"{name:28} {mode:8} {m['Acc@1']:6.3f} {m['Recall@5']:6.3f} {m['Recall@10']:6.3f} "

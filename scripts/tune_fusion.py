@@ -24,7 +24,7 @@ from benchmark_questions import add_shared_argument  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from documents.text import fold  # noqa: E402
 from index.engine import Engine  # noqa: E402
-from index.evaluation import _ARTICLE, law_document, load_alqac, load_lter, metrics  # noqa: E402
+from index.evaluation import chunk_articles, law_document, load_alqac, load_lter, metrics, ranked_articles  # noqa: E402
 from index.keywords import fts_query, query_terms  # noqa: E402
 from index.retrieval import adaptive_weight, fuse  # noqa: E402
 
@@ -79,7 +79,6 @@ def main() -> int:
         for law in laws:
             engine.ingest(law_document(law))
     names = {d.id: d.title or "" for d in engine.documents()}
-    article: dict[int, tuple[str, str]] = {}
     collected: list[tuple[Ranked, Ranked]] = []
     lengths: list[int] = []
     for question in questions:
@@ -91,10 +90,7 @@ def main() -> int:
         keyword = engine.catalog.keyword_search(fts_query(terms), args.depth)
         collected.append((dense, keyword))
         lengths.append(len(query_terms(text)))
-    for chunk in engine.catalog.chunks([c for d, k in collected for c, _ in d + k]).values():
-        match = _ARTICLE.match(chunk.locator)
-        if match:
-            article[chunk.id] = (names[chunk.document_id], match.group(1))
+    article = chunk_articles(engine.catalog.chunks([c for d, k in collected for c, _ in d + k]), names, laws)
     if args.dump:
         with args.dump.open("wb") as handle:
             pickle.dump({"collected": collected, "article": article,
@@ -102,16 +98,8 @@ def main() -> int:
 
     def evaluate(fuse: Callable[[Ranked, Ranked, int], list[int]], half: int | None = None) -> dict[str, float]:
         chosen = [i for i in range(len(collected)) if half is None or i % 2 == half]
-        ranked_articles = []
-        for i in chosen:
-            dense, keyword = collected[i]
-            seen: list[tuple[str, str]] = []
-            for cid in fuse(dense, keyword, lengths[i]):
-                key = article.get(cid)
-                if key and key not in seen:
-                    seen.append(key)
-            ranked_articles.append(seen)
-        return metrics(ranked_articles, [questions[i] for i in chosen])
+        ranked = [ranked_articles(fuse(*collected[i], lengths[i]), article) for i in chosen]
+        return metrics(ranked, [questions[i] for i in chosen])
 
     variants: dict[str, Callable[[Ranked, Ranked, int], list[int]]] = {
         "dense": lambda d, k, n: [c for c, _ in d],
