@@ -487,7 +487,7 @@ class BotStore(Database):
         if text[:1].isdigit():
             user_id = parse_id(text)
             return self.user(user_id) if user_id is not None else None
-        row = self._one("SELECT * FROM users WHERE username = ? COLLATE NOCASE", (text.lstrip("@"),))
+        row = self._one("SELECT * FROM users WHERE lower(username) = lower(?)", (text.lstrip("@"),))
         return self._user(row) if row else None
 
     def role(self, user_id: int) -> Role:
@@ -654,7 +654,8 @@ class BotStore(Database):
                 "allowed_by = excluded.allowed_by, lang = excluded.lang, documents = excluded.documents",
                 (new_id, row["title"], row["allowed"], row["allowed_by"], row["lang"], row["documents"], _now()),
             )
-            db.execute("UPDATE OR IGNORE group_members SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
+            db.execute("UPDATE group_members SET chat_id = ? WHERE chat_id = ? AND user_id NOT IN "
+                       "(SELECT user_id FROM group_members WHERE chat_id = ?)", (new_id, old_id, new_id))
             db.execute("UPDATE chats SET allowed = 0 WHERE id = ?", (old_id,))
 
     def allowed_groups(self) -> list[ChatRow]:

@@ -9,9 +9,8 @@ import secrets
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from bot.store import _CURRENT, _STUDY, BotStore, UploadRow, UploadStatus, UserRow, parse_id
+from bot.store import _CURRENT, _STUDY, BotStore, UploadRow, UploadStatus
 from index.database import Connection, Schema
-from index.database import now as _now
 from index.postgres import LOCK_NAMESPACE, PostgresDatabase, session_lock, sqlite_to_postgres
 
 #: First key of the workers' liveness locks (the second is the worker's id).
@@ -164,26 +163,3 @@ class PostgresBotStore(PostgresDatabase, BotStore):
         rows = self._query("SELECT u.*, o.worker AS owner FROM uploads u LEFT JOIN upload_owners o "
                            "ON o.upload_id = u.id WHERE u.status IN ('parsing', 'indexing')")
         return [self._upload(r) for r in rows if r["owner"] is None or not self.worker_alive(int(r["owner"]))]
-
-    def find_user(self, text: str) -> UserRow | None:
-        text = text.strip()
-        if text[:1].isdigit():
-            user_id = parse_id(text)
-            return self.user(user_id) if user_id is not None else None
-        row = self._one("SELECT * FROM users WHERE lower(username) = lower(?)", (text.lstrip("@"),))
-        return self._user(row) if row else None
-
-    def migrate_chat(self, old_id: int, new_id: int) -> None:
-        with self.transaction() as db:
-            row = db.execute("SELECT * FROM chats WHERE id = ?", (old_id,)).fetchone()
-            if row is None:
-                return
-            db.execute(
-                "INSERT INTO chats (id, kind, title, allowed, allowed_by, lang, documents, updated_at) "
-                "VALUES (?, 'supergroup', ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET allowed = excluded.allowed, "
-                "allowed_by = excluded.allowed_by, lang = excluded.lang, documents = excluded.documents",
-                (new_id, row["title"], row["allowed"], row["allowed_by"], row["lang"], row["documents"], _now()),
-            )
-            db.execute("UPDATE group_members m SET chat_id = ? WHERE chat_id = ? AND NOT EXISTS (SELECT 1 FROM "
-                       "group_members n WHERE n.chat_id = ? AND n.user_id = m.user_id)", (new_id, old_id, new_id))
-            db.execute("UPDATE chats SET allowed = 0 WHERE id = ?", (old_id,))
