@@ -88,10 +88,15 @@ def passage_articles(locator: str, order: list[str]) -> list[str]:
     return order[order.index(first): order.index(last) + 1]
 
 
+def article_order(laws: Sequence[Law]) -> dict[str, list[str]]:
+    """Each law's article ids in the order of its text."""
+    return {law.law_id: [article for article, _ in law.articles] for law in laws}
+
+
 def chunk_articles(chunks: Mapping[int, ChunkRow], names: Mapping[int, str],
-                   laws: Sequence[Law]) -> dict[int, list[tuple[str, str]]]:
-    """For each passage, the (law id, article id) pairs it holds (``names``: document id → law id)."""
-    order = {law.law_id: [article for article, _ in law.articles] for law in laws}
+                   order: Mapping[str, list[str]]) -> dict[int, list[tuple[str, str]]]:
+    """For each passage, the (law id, article id) pairs it holds (``names``: document id → law id; ``order``:
+    :func:`article_order`)."""
     out: dict[int, list[tuple[str, str]]] = {}
     for chunk_id, chunk in chunks.items():
         law_id = names.get(chunk.document_id, "")
@@ -139,6 +144,7 @@ def evaluate_dataset(
         engine = Engine(settings.model_copy(update={"data_dir": index_dir or Path(tmp)}), embedder=embedder)
         try:
             names = {d.id: d.title or "" for d in engine.documents()}
+            order = article_order(laws)
             if not names:
                 for law in laws:
                     report = engine.ingest(law_document(law))
@@ -150,7 +156,7 @@ def evaluate_dataset(
                 for question in questions:
                     hits = engine.retrieve(question.text, limit=40, mode=mode)  # type: ignore[arg-type]
                     ids = [h.chunk_id for h in hits]
-                    ranked.append(ranked_articles(ids, chunk_articles(engine.catalog.chunks(ids), names, laws)))
+                    ranked.append(ranked_articles(ids, chunk_articles(engine.catalog.chunks(ids), names, order)))
                 results[mode] = metrics(ranked, questions)
             return results
         finally:

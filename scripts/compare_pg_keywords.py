@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from config.settings import Settings  # noqa: E402
 from index.catalog_postgres import PostgresCatalog, tsquery_literal  # noqa: E402
 from index.engine import Engine  # noqa: E402
-from index.evaluation import chunk_articles, load_alqac, metrics, ranked_articles  # noqa: E402
+from index.evaluation import article_order, chunk_articles, load_alqac, metrics, ranked_articles  # noqa: E402
 
 Ranker = Callable[[list[str]], list[tuple[int, float]]]
 
@@ -102,6 +102,7 @@ def main() -> int:
         catalog = engine.catalog
         assert isinstance(catalog, PostgresCatalog), "set NQBOT_DATABASE_URL"
         names = {d.id: d.title or "" for d in engine.documents()}
+        order = article_order(laws)
         print(f"{'ranker':28} {'mode':8} {'Acc@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7} {'p50 ms':>7} {'p95 ms':>7}")
         for name, ranker in rankers(catalog, args.trgm_url).items():
             timings: list[float] = []
@@ -119,7 +120,7 @@ def main() -> int:
                 for question in questions:
                     hits = engine.retrieve(question.text, limit=40, mode=mode)  # type: ignore[arg-type]
                     ids = [h.chunk_id for h in hits]
-                    ranked.append(ranked_articles(ids, chunk_articles(catalog.chunks(ids), names, laws)))
+                    ranked.append(ranked_articles(ids, chunk_articles(catalog.chunks(ids), names, order)))
                 m = metrics(ranked, questions)
                 q = statistics.quantiles(timings, n=100)
                 print(f"{name:28} {mode:8} {m['Acc@1']:6.3f} {m['Recall@5']:6.3f} {m['Recall@10']:6.3f} "

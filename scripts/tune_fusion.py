@@ -24,7 +24,15 @@ from benchmark_questions import add_shared_argument  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from documents.text import fold  # noqa: E402
 from index.engine import Engine  # noqa: E402
-from index.evaluation import chunk_articles, law_document, load_alqac, load_lter, metrics, ranked_articles  # noqa: E402
+from index.evaluation import (  # noqa: E402
+    article_order,
+    chunk_articles,
+    law_document,
+    load_alqac,
+    load_lter,
+    metrics,
+    ranked_articles,
+)
 from index.keywords import fts_query, query_terms  # noqa: E402
 from index.retrieval import adaptive_weight, fuse  # noqa: E402
 
@@ -90,7 +98,8 @@ def main() -> int:
         keyword = engine.catalog.keyword_search(fts_query(terms), args.depth)
         collected.append((dense, keyword))
         lengths.append(len(query_terms(text)))
-    article = chunk_articles(engine.catalog.chunks([c for d, k in collected for c, _ in d + k]), names, laws)
+    article = chunk_articles(engine.catalog.chunks([c for d, k in collected for c, _ in d + k]), names,
+                             article_order(laws))
     if args.dump:
         with args.dump.open("wb") as handle:
             pickle.dump({"collected": collected, "article": article,
