@@ -50,13 +50,19 @@ class Settings(BaseSettings):
         "calibrated with scripts/calibrate_threshold.py",
     )
     answer_threshold_zh: float = Field(
-        0.865,
-        description="The same for questions in Chinese: cross-lingual similarities run lower (calibrated separately)",
+        0.905,
+        description="The same for questions in Chinese, whose evidence is the best similarity + 0.05 × the rarity "
+        "of the question's glossary terms found (calibrated separately)",
     )
     answer_named_margin: float = Field(
         0.025,
         description="How much less evidence a question that names an indexed document needs (the answer is most "
         "likely in it; calibrated with the same script)",
+    )
+    answer_named_margin_zh: float = Field(
+        0.05,
+        description="The same for questions in Chinese (a document named in Chinese, \"第57号决议\", is as sure a "
+        "sign as in Vietnamese, while cross-lingual similarities run lower)",
     )
     query_threads: int = Field(1, ge=1, description="Torch/FAISS threads on the question path")
     ingest_threads: int = Field(2, ge=1, description="Embedding threads while ingesting")

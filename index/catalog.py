@@ -338,6 +338,12 @@ class Catalog(Database):
         frequency = self.passage_frequencies(terms)
         return {term: math.log(1 + total / (1 + frequency.get(term, 0))) for term in terms}
 
+    def rarity(self, terms: Sequence[str]) -> dict[str, float]:
+        """Each term's :meth:`term_weights` as a share of the largest possible one (a term in no passage): 1 for
+        the rarest, near 0 for a word every passage has; comparable between small and large libraries."""
+        top = math.log(1 + self._indexed_passages())
+        return {term: weight / top for term, weight in self.term_weights(terms).items()} if top else {}
+
     def search_terms(
         self, terms: Sequence[str], limit: int, version_ids: Sequence[int] | None = None
     ) -> list[tuple[int, float]]:

@@ -86,6 +86,9 @@ class Answer:
     closest: list[ClosestDocument] = field(default_factory=list)
     #: Documents the question named ("NQ 57"), resolved; empty when it named none.
     named_documents: list[int] = field(default_factory=list)
+    #: Another document than the one named holds a clearly closer passage (listed first in ``closest`` when
+    #: nothing is found): the named one gets no benefit of the doubt.
+    better_elsewhere: bool = False
     #: Named documents that are not in the index (the user asked about something we do not have).
     unknown_mentions: list[str] = field(default_factory=list)
     #: The evidence score compared with the calibrated threshold.

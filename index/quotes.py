@@ -45,6 +45,15 @@ def term_coverage(question: str, passages: Sequence[ChunkLike]) -> float:
     return best
 
 
+def weighted_matches(weights: Mapping[str, float], passages: Sequence[ChunkLike]) -> float:
+    """The largest total weight of ``weights``' terms found in one of ``passages``."""
+    best = 0.0
+    for passage in passages:
+        words = set(query_terms(f"{passage.heading} {passage.text}", drop_question_words=False))
+        best = max(best, sum(weight for term, weight in weights.items() if term in words))
+    return best
+
+
 def _overlap(weights: Mapping[str, float], sentence: str) -> float:
     """The weight of the question's terms that the sentence holds."""
     words = set(query_terms(sentence, drop_question_words=False))

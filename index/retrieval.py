@@ -1,9 +1,11 @@
 """Hybrid retrieval: dense (FAISS) and keyword (FTS5 BM25) candidates, fused.
 
 The fusion was chosen by measurement (``scripts/tune_fusion.py`` on ALQAC 2023 and LTER): a convex
-combination of min-max-normalised scores beat reciprocal rank fusion at every k and weighting tried (ALQAC
-MRR@10 0.906 against at best 0.894); its dense weight adapts to the question (:func:`adaptive_weight`), which
-keeps the hybrid at or above the better of its two sides on both sets.
+combination of normalised scores beat reciprocal rank fusion at every k and weighting tried (ALQAC MRR@10
+0.906 against at best 0.894). Dense cosines are min-max normalised within the candidate list; BM25 scores are
+divided by the best one, which keeps how far the keyword side's runners-up fall behind its winner. The dense
+weight adapts to the question's length (:func:`adaptive_weight`). Both choices were made on the even-numbered
+questions of both sets only; the hybrid is above the better of its two sides on both sets and both halves.
 """
 
 from __future__ import annotations
@@ -26,10 +28,9 @@ CANDIDATES = 50
 #: Keyword terms found in more than this share of passages are left out of the FTS5 query.
 MAX_TERM_SHARE = 0.1
 DENSE_WEIGHT = 0.5
-#: Adaptive fusion (see :func:`adaptive_weight`): dense weight = BASE − GAP × keyword gap − LENGTH × ln(terms / TERMS).
-ADAPTIVE_BASE = 0.7
-ADAPTIVE_GAP = 1.0
-ADAPTIVE_LENGTH = 0.3
+#: Adaptive fusion (see :func:`adaptive_weight`): dense weight = BASE − LENGTH × ln(terms / TERMS).
+ADAPTIVE_BASE = 0.5
+ADAPTIVE_LENGTH = 0.5
 ADAPTIVE_TERMS = 20
 
 
@@ -40,8 +41,9 @@ class Hit:
     dense: float | None  # cosine with the question, when known
 
 
-def _normalised(ranked: Sequence[tuple[int, float]]) -> dict[int, float]:
-    """Scores mapped to [0, 1] within the candidate list (best → 1, last candidate → 0)."""
+def min_max(ranked: Sequence[tuple[int, float]]) -> dict[int, float]:
+    """Scores mapped to [0, 1] within the candidate list (best → 1, last candidate → 0): for cosines, which
+    crowd into a narrow band."""
     if not ranked:
         return {}
     scores = [score for _, score in ranked]
@@ -49,14 +51,20 @@ def _normalised(ranked: Sequence[tuple[int, float]]) -> dict[int, float]:
     return {chunk_id: (score - low) / (high - low or 1.0) for chunk_id, score in ranked}
 
 
-def adaptive_weight(keyword: Sequence[tuple[int, float]], terms: int) -> float:
-    """The dense side's weight for one question: less when the keyword side has a clear winner (its best BM25
-    score stands well above the second) and for long questions (a long statement shares many exact words with
-    its article), more for short questions; chosen on the even-numbered questions of ALQAC and LTER only
-    (``scripts/tune_fusion.py``)."""
-    scores = [score for _, score in keyword]
-    gap = (scores[0] - scores[1]) / scores[0] if len(scores) > 1 and scores[0] > 0 else 0.0
-    weight = ADAPTIVE_BASE - ADAPTIVE_GAP * gap - ADAPTIVE_LENGTH * math.log(max(terms, 1) / ADAPTIVE_TERMS)
+def share_of_best(ranked: Sequence[tuple[int, float]]) -> dict[int, float]:
+    """Scores as a share of the best one (best → 1): for BM25, whose runners-up may all be far behind the
+    winner or all close to it, and that difference is worth keeping."""
+    if not ranked:
+        return {}
+    high = max(score for _, score in ranked)
+    return {chunk_id: score / high if high > 0 else 0.0 for chunk_id, score in ranked}
+
+
+def adaptive_weight(terms: int) -> float:
+    """The dense side's weight for a question of ``terms`` keyword terms: more for short questions, less for
+    long ones (a long statement shares many exact words with its article); chosen on the even-numbered
+    questions of ALQAC and LTER only (``scripts/tune_fusion.py``)."""
+    weight = ADAPTIVE_BASE - ADAPTIVE_LENGTH * math.log(max(terms, 1) / ADAPTIVE_TERMS)
     return min(0.95, max(0.0, weight))
 
 
@@ -64,7 +72,7 @@ def fuse(
     dense: Sequence[tuple[int, float]], keyword: Sequence[tuple[int, float]], *, dense_weight: float = DENSE_WEIGHT
 ) -> list[tuple[int, float]]:
     """Convex combination of the two candidate lists' normalised scores (missing → 0)."""
-    d, k = _normalised(dense), _normalised(keyword)
+    d, k = min_max(dense), share_of_best(keyword)
     fused = {cid: dense_weight * d.get(cid, 0.0) + (1 - dense_weight) * k.get(cid, 0.0) for cid in d.keys() | k.keys()}
     return sorted(fused.items(), key=lambda item: -item[1])
 
@@ -114,7 +122,7 @@ def search(
     elif mode == "keyword":
         ranked = keyword
     else:
-        weight = adaptive_weight(keyword, len(query_terms(question))) if dense_weight is None else dense_weight
+        weight = adaptive_weight(len(query_terms(question))) if dense_weight is None else dense_weight
         ranked = fuse(dense, keyword, dense_weight=weight)
     dense_scores = dict(dense)
     top = ranked[:limit]
@@ -140,6 +148,17 @@ class Retriever:
 
     def close(self) -> None:
         self._keyword_pool.shutdown(wait=True)
+
+    def closest(self, vector: np.ndarray, document_ids: Sequence[int] | None = None) -> tuple[int, float] | None:
+        """The closest passage by meaning in the library (or in ``document_ids``): (chunk id, similarity)."""
+        store = self.generations.vectors()
+        if document_ids is None:
+            found = store.search(vector, 1)
+            return found[0] if found else None
+        versions = [d.active_version for d in map(self.catalog.document, document_ids)
+                    if d is not None and d.active_version is not None]
+        scored = store.scores_for(vector, self.catalog.chunk_ids(versions))
+        return max(scored.items(), key=lambda item: item[1], default=None)
 
     def retrieve(
         self,

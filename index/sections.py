@@ -27,7 +27,7 @@ _HEADING_LINE = re.compile(r"^(?:[IVXL]+\s*[.\-–)]|\d{1,2}(?:\.\d{1,2})*\.|[a-
 _MAX_HEADING_CHARS = 120
 #: What a broad question says besides the document's name (folded words).
 _BROAD = frozenset("noi gi la ve cai co dung chinh chu yeu tom tat gioi thieu ban hanh de lam nhung van ban "
-                   "the nao sao hay cho biet minh xin hoi".split())
+                   "the nao sao hay cho biet minh xin hoi viec cua noi dung tw dang".split())
 #: Units a member counts: "mấy nhóm nhiệm vụ", "bao nhiêu quan điểm", "có mấy điểm".
 _COUNT = re.compile(r"\b(?:may|bao nhieu)\s+(?:nhom\s+|noi dung\s+|diem\s+)?"
                     r"(nhiem vu|giai phap|quan diem|muc tieu|noi dung|nhom|diem|dieu|chuong|phan|muc|nguyen tac)\b")
@@ -65,11 +65,21 @@ def heading_lines(chunk: ChunkRow, *, own: bool = False) -> str:
     return "\n".join(lines)
 
 
+_ARTICLE_TITLE = re.compile(r"^Điều\s+\d+\s*[.:]\s*(.{3,120})$", re.MULTILINE)
+
+
+def article_titles(chunk: ChunkRow) -> str:
+    """The titles of the articles a passage holds ("Điều 2. Đối tượng áp dụng" → "Đối tượng áp dụng")."""
+    return "\n".join(m.group(1) for m in _ARTICLE_TITLE.finditer(chunk.text))
+
+
 #: Words that name a part of a resolution or regulation: a question that uses one asks for that part.
 SECTION_WORDS = ("muc tieu", "quan diem", "nhiem vu", "giai phap", "to chuc thuc hien", "tam nhin", "pham vi",
                  "doi tuong", "nguyen tac", "trach nhiem", "hieu luc", "muc dich", "yeu cau", "dinh huong",
                  "ket qua", "han che", "nguyen nhan", "boi canh", "tinh hinh")
 _SECTION_WORD = re.compile(r"\b(?:" + "|".join(SECTION_WORDS) + r")\b")
+#: Words around a part's name that ask for nothing more specific ("các nhiệm vụ chủ yếu gồm những gì").
+_PART_WORDS = frozenset("cac nhung gom chi dao chu yeu trong tam lon ra sao nao den nam".split())
 
 
 class StructureMatch:
@@ -80,6 +90,10 @@ class StructureMatch:
         self.terms = _terms(rest)
         self.sections = set(_SECTION_WORD.findall(fold(rest)))
         self.wanted = wanted(question)
+        self.asks_basis = "can cu" in fold(rest)
+        #: It asks for a part as a whole ("quan điểm chỉ đạo của NQ 57 là gì"): nothing more specific is asked.
+        others = re.findall(r"[^\W\d_]+", _SECTION_WORD.sub(" ", fold(rest)))
+        self.whole = bool(self.sections) and all(word in _BROAD | _PART_WORDS for word in others)
 
     def heading(self, chunk: ChunkRow, *, own: bool = False) -> float:
         """Share of the question's words (its document names left out) found in the passage's headings (``own``:
@@ -90,11 +104,24 @@ class StructureMatch:
         return len(self.terms & words) / len(self.terms)
 
     def section(self, chunk: ChunkRow) -> float:
-        """1 when the question names a part of a document ("mục tiêu", "tổ chức thực hiện") and the passage is
-        under a heading with that name, else 0."""
+        """1 when the question names a part of a document ("mục tiêu", "tổ chức thực hiện", "hiệu lực") and the
+        passage is under a heading with that name or holds an article so titled ("Điều 22. Hiệu lực thi hành"
+        in a passage of several short articles), else 0."""
         if not self.sections:
             return 0.0
-        return float(bool(self.sections & set(_SECTION_WORD.findall(fold(heading_lines(chunk))))))
+        headings = f"{heading_lines(chunk)}\n{article_titles(chunk)}"
+        return float(bool(self.sections & set(_SECTION_WORD.findall(fold(headings)))))
+
+    def opens(self, chunk: ChunkRow) -> float:
+        """1 when the question asks for a part as a whole and the passage opens that part (its heading is the
+        passage's own first line), else 0."""
+        if not self.whole:
+            return 0.0
+        return float(bool(self.sections & set(_SECTION_WORD.findall(fold(heading_lines(chunk, own=True))))))
+
+    def basis(self, chunk: ChunkRow) -> float:
+        """1 when the passage lists legal bases ("Căn cứ …") and the question does not ask about them, else 0."""
+        return float(not self.asks_basis and is_legal_basis(chunk))
 
     def answer_type(self, chunk: ChunkRow) -> float:
         """1 when the question asks for a date or a share and the passage states one, else 0."""
@@ -120,20 +147,53 @@ def wanted(question: str) -> re.Pattern[str] | None:
     return None
 
 
-def is_broad(question: str) -> bool:
-    """A question that names a document and asks nothing more specific than what it is ("NQ 57 nói gì?")."""
+def is_broad(question: str, own_words: str = "") -> bool:
+    """A question that names a document and asks nothing more specific than what it is ("NQ 57 nói gì?",
+    "Quy định 384 là quy định về cái gì", "HD 45 của Ban Tổ chức TW hướng dẫn nội dung gì"): besides the name,
+    only words of :data:`_BROAD` and of ``own_words`` (the named document's type, issuer and title)."""
     if not find_mentions(question):
         return False
+    allowed = _BROAD | set(re.findall(r"[^\W\d_]+", fold(own_words)))
     words = re.findall(r"[^\W\d_]+", fold(without_mentions(question)))
-    return bool(words) and all(word in _BROAD for word in words)
+    return bool(words) and all(word in allowed for word in words)
 
 
-def opening_passage(chunks: Sequence[ChunkRow]) -> ChunkRow | None:
-    """The first passage with body text (after the letterhead and title)."""
-    for chunk in chunks:
-        if chunk.ordinal or chunk.text[body_start(chunk.text):].strip():
-            return chunk
-    return None
+_LEGAL_BASIS = re.compile(r"^[-–+•]?\s*Căn cứ\b")
+
+
+def is_legal_basis(chunk: ChunkRow) -> bool:
+    """A passage listing the texts a document is issued on ("- Căn cứ Điều lệ Đảng; - Căn cứ Quy chế …"): it
+    names many other documents, and answers only a question about those bases."""
+    paragraphs = [part.strip() for part in chunk.text[0 if chunk.ordinal else body_start(chunk.text):].split("\n\n")
+                  if part.strip()]
+    return bool(paragraphs) and sum(1 for part in paragraphs if _LEGAL_BASIS.match(part)) * 2 > len(paragraphs)
+
+
+#: Passages read from the start of a document for the one that says what it is about.
+_OPENING_PASSAGES = 4
+
+
+def opening_passage(chunks: Sequence[ChunkRow], title: str = "", *, resolution: bool = False) -> ChunkRow | None:
+    """The passage near the start that says what the document is about. A resolution says why it is issued at
+    the end of its preamble (before its first heading); other documents in the passage that shares most words
+    with their ``title`` ("Ban hành kèm theo Quyết định này Quy chế …"), the earliest on a tie."""
+    body = [c for c in chunks if c.ordinal or c.text[body_start(c.text):].strip()][:_OPENING_PASSAGES]
+    if not body:
+        return None
+
+    def start(chunk: ChunkRow) -> str:
+        return chunk.text[0 if chunk.ordinal else body_start(chunk.text):].lstrip()
+
+    if resolution:
+        preamble = []
+        for chunk in body:
+            if chunk.heading or _HEADING_LINE.match(start(chunk)) or start(chunk).split("\n", 1)[0].isupper():
+                break
+            preamble.append(chunk)
+        if preamble:
+            return preamble[-1]
+    wanted = _terms(title)
+    return max(body, key=lambda c: (len(wanted & _terms(start(c))), -c.ordinal))
 
 
 def purpose_passage(chunks: Sequence[ChunkRow]) -> ChunkRow | None:

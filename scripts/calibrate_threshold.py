@@ -1,16 +1,21 @@
 """The "not found" thresholds: how many answerable questions are answered with the right document first, and
 how many off-corpus questions get an answer anyway, at every threshold.
 
-    .venv/bin/python scripts/calibrate_threshold.py --data-dir DIR [--split dev|test|all] [--only 57-NQ/TW]
+    .venv/bin/python scripts/calibrate_threshold.py --data-dir DIR [--split dev|test|all|holdout] [--only 57-NQ/TW]
 
 Questions (written for nqbot, ``scripts/questions/``): answerable ones from ``sections.tsv`` (as typed, plus the
 ones typed with diacritics again without them), off-corpus ones from ``offcorpus.tsv``, Chinese ones from
 ``zh.tsv`` (half answerable, half not). Every question is asked with the thresholds off; the evidence score of
 each answer is compared with candidate thresholds, separately for Vietnamese (``NQBOT_ANSWER_THRESHOLD``) and
 Chinese questions (``NQBOT_ANSWER_THRESHOLD_ZH``), and for each of them separately for questions that name an
-indexed document (which need ``NQBOT_ANSWER_NAMED_MARGIN`` less; they are also asked with another document's
-name in place of it, as questions without an answer). An off-corpus question
-answered is a false answer; an answerable one counts only when its first citation is the right document.
+indexed document (which need ``NQBOT_ANSWER_NAMED_MARGIN`` / ``NQBOT_ANSWER_NAMED_MARGIN_ZH`` less; they are
+also asked with another document's name in place of it, as questions without an answer). An off-corpus question
+answered is a false answer; an answerable one counts only when its first citation is the right document. The
+"two thresholds" line gives the threshold and named margin chosen together (most answered right with at most
+``--max-false`` off-corpus questions answered).
+
+``--split holdout`` asks the held-out sets (``sections_holdout.tsv``, ``zh_holdout.tsv``), written after the
+thresholds were chosen and kept out of every tuning run.
 
 DIR is an index built beforehand (``nqbot --data-dir DIR ingest …``: the 14 Party texts, or the full shared
 corpus). ``--only NUMBER`` builds a one-document index of that Party text in DIR instead, where questions about
@@ -32,13 +37,17 @@ from benchmark_questions import HERE, PARTY_TEXTS  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from documents.identity import find_mentions  # noqa: E402
 from documents.text import fold, has_cjk, has_vietnamese_marks  # noqa: E402
+from index.citations import Answer  # noqa: E402
 from index.engine import Engine  # noqa: E402
 
 Scored = list[tuple[float, bool]]  # (evidence, right document first) of answerable questions
 
 
 def _rows(name: str, split: str, column: int) -> list[list[str]]:
-    rows = [line.split("\t") for line in (HERE / "questions" / name).read_text(encoding="utf-8").splitlines()
+    path = HERE / "questions" / (name.replace(".tsv", "_holdout.tsv") if split == "holdout" else name)
+    if not path.exists():  # no held-out off-corpus Vietnamese set
+        return []
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip() and not line.startswith("#")]
     return [row for row in rows if split == "all" or row[column] == split]
 
@@ -98,16 +107,83 @@ def curve(title: str, positives: Scored, negatives: list[float], max_false: floa
         print(f"no threshold keeps false answers ≤ {max_false:.0%}")
 
 
+Asked = tuple[list[tuple[float, bool, bool]], list[tuple[float, bool]], list[tuple[float, bool]]]
+
+
+def asked(engine: Engine, answerable: list[tuple[str, str]], offcorpus: list[str]) -> Asked:
+    """Evidence of every question, asked with the thresholds off: answerable ones (evidence, right document
+    first, names a document), off-corpus ones (evidence or 0 when not answered at all, names a document) and
+    the answerable ones asked with another document's name (evidence or 0)."""
+    scored = []
+    for question, number in answerable:
+        answer = engine.ask(question)
+        first = answer.citations[0].doc_number if answer.citations else None
+        scored.append((answer.evidence, first == number, named(answer)))
+    off = [(a.evidence if a.found else 0.0, named(a)) for a in map(engine.ask, offcorpus)]
+    wrong = [(a.evidence if a.found else 0.0, named(a)) for a in map(engine.ask, wrong_document(engine, answerable))]
+    return scored, off, wrong
+
+
+def named(answer: Answer) -> bool:
+    """Held to the named-document threshold: names an indexed document, and no other holds a clearly closer
+    passage."""
+    return bool(answer.named_documents) and not answer.better_elsewhere
+
+
+MARGINS = (0.0, 0.01, 0.02, 0.025, 0.03, 0.04, 0.05, 0.06)
+
+
+def rates(asked: Asked, threshold: float, margin: float) -> tuple[float, float, float]:
+    """(answerable answered with the right document first, off-corpus answered, wrong-document answered) when
+    questions naming a document need ``margin`` less evidence."""
+    scored, off, wrong = asked
+
+    def over(evidence: float, named: bool) -> bool:
+        return evidence >= (threshold - margin if named else threshold)
+
+    return (sum(1 for e, ok, n in scored if ok and over(e, n)) / len(scored),
+            sum(1 for e, n in off if over(e, n)) / len(off),
+            sum(1 for e, n in wrong if over(e, n)) / max(len(wrong), 1))
+
+
+def pair(title: str, asked: Asked, max_false: float, max_wrong: float, steps: Iterable[float]) -> None:
+    """The threshold and named-document margin that answer most answerable questions right while at most
+    ``max_false`` of the off-corpus questions and ``max_wrong`` of the questions naming the wrong document get
+    an answer (below the threshold, those get the named document's closest passage as "đoạn gần nhất")."""
+    scored, off, wrong = asked
+    if not scored or not off:
+        return
+    print(f"\n{title}: {len(scored)} answerable, {len(off)} off-corpus, {len(wrong)} naming the wrong document")
+    allowed = [(rates(asked, t, m)[0], -m, t) for t in steps for m in MARGINS
+               if rates(asked, t, m)[1] <= max_false and rates(asked, t, m)[2] <= max_wrong]
+    if not allowed:
+        print(f"no pair keeps false answers ≤ {max_false:.0%} and wrong-document answers ≤ {max_wrong:.0%}")
+        return
+    _, negative, threshold = max(allowed)
+    print(f"at {threshold:.3f}: {'named margin':>12} {'answered right':>15} {'false answers':>14}"
+          f" {'wrong document':>15}")
+    for margin in MARGINS:
+        right, false, wrongly = rates(asked, threshold, margin)
+        print(f"{'':9} {margin:12.3f} {right:15.1%} {false:14.1%} {wrongly:15.1%}")
+    right, false, wrongly = rates(asked, threshold, -negative)
+    print(f"suggested {threshold:.3f} and named margin {-negative:.3f}: {right:.1%} answered with the right document, "
+          f"{false:.1%} false answers on off-corpus questions, {wrongly:.1%} of the wrong-document questions answered "
+          "from the named document")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--models-dir", type=Path, default=None)
-    parser.add_argument("--split", choices=["dev", "test", "all"], default="dev")
+    parser.add_argument("--split", choices=["dev", "test", "all", "holdout"], default="dev")
     parser.add_argument("--only", help="index only this Party text (a one-document library)")
     parser.add_argument("--max-false", type=float, default=0.05)
+    parser.add_argument("--max-wrong", type=float, default=0.5,
+                        help="share of questions naming the wrong document that may still be answered from it")
     args = parser.parse_args()
     settings = Settings(data_dir=args.data_dir, models_dir=args.models_dir or Settings().model_cache,
-                        answer_threshold=0.0, answer_threshold_zh=0.0, answer_named_margin=0.0)
+                        answer_threshold=0.0, answer_threshold_zh=0.0, answer_named_margin=0.0,
+                        answer_named_margin_zh=0.0)
     engine = Engine(settings)
     if args.only and not engine.documents():
         path = PARTY_TEXTS[args.only.replace("/", "-").replace("Đ", "D") + ".txt"]
@@ -122,36 +198,18 @@ def main() -> int:
         zh_offcorpus += [q for q, n in zh_answerable if n != args.only]
         zh_answerable = [(q, n) for q, n in zh_answerable if n == args.only]
     engine.warm_up()
-    named: tuple[Scored, list[float]] = ([], [])
-    unnamed: tuple[Scored, list[float]] = ([], [])
-    for question, number in answerable:
-        answer = engine.ask(question)
-        first = answer.citations[0].doc_number if answer.citations else None
-        (named if answer.named_documents else unnamed)[0].append((answer.evidence, first == number))
-    for question in offcorpus:
-        answer = engine.ask(question)
-        (named if answer.named_documents else unnamed)[1].append(answer.evidence if answer.found else 0.0)
-    for question in wrong_document(engine, answerable):
-        answer = engine.ask(question)
-        named[1].append(answer.evidence if answer.found else 0.0)
-    zh_named: tuple[Scored, list[float]] = ([], [])
-    zh_unnamed: tuple[Scored, list[float]] = ([], [])
-    for question, number in zh_answerable:
-        answer = engine.ask(question)
-        first = answer.citations[0].doc_number if answer.citations else None
-        (zh_named if answer.named_documents else zh_unnamed)[0].append((answer.evidence, first == number))
-    for answer in map(engine.ask, zh_offcorpus + wrong_document(engine, zh_answerable)):
-        (zh_named if answer.named_documents else zh_unnamed)[1].append(answer.evidence if answer.found else 0.0)
+    vi = asked(engine, answerable, offcorpus)
+    zh = asked(engine, zh_answerable, zh_offcorpus)
     library = f"{len(engine.documents())} documents, split {args.split}"
     steps = [step / 200 for step in range(150, 196)]
-    curve(f"Vietnamese, naming an indexed document ({library})", *named, args.max_false, steps)
-    curve(f"Vietnamese, other ({library})", *unnamed, args.max_false, steps)
-    all_vi = (named[0] + unnamed[0], named[1] + unnamed[1])
-    curve(f"Vietnamese, all at one threshold ({library})", *all_vi, args.max_false, steps)
-    curve(f"Chinese, naming an indexed document ({library})", *zh_named, args.max_false, steps)
-    curve(f"Chinese, other ({library})", *zh_unnamed, args.max_false, steps)
-    curve(f"Chinese, all at one threshold ({library})", zh_named[0] + zh_unnamed[0], zh_named[1] + zh_unnamed[1],
-          args.max_false, steps)
+    for language, (scored, off, wrong) in (("Vietnamese", vi), ("Chinese", zh)):
+        named = ([(e, ok) for e, ok, n in scored if n], [e for e, n in off + wrong if n])
+        unnamed = ([(e, ok) for e, ok, n in scored if not n], [e for e, n in off + wrong if not n])
+        curve(f"{language}, naming an indexed document ({library})", *named, args.max_false, steps)
+        curve(f"{language}, other ({library})", *unnamed, args.max_false, steps)
+        curve(f"{language}, all at one threshold ({library})", [(e, ok) for e, ok, _ in scored],
+              [e for e, _ in off + wrong], args.max_false, steps)
+        pair(f"{language}, two thresholds ({library})", (scored, off, wrong), args.max_false, args.max_wrong, steps)
     engine.close()
     return 0
 

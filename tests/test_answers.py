@@ -192,3 +192,39 @@ def test_a_named_document_with_weak_evidence_shows_its_closest_passage(party_eng
     finally:
         party_engine.answerer.settings = settings
     assert not answer.found and answer.nearest is not None and answer.nearest.doc_number == "71-NQ/TW"
+
+
+def test_a_question_naming_the_wrong_document_points_to_the_one_that_says_it(party_engine: Engine) -> None:
+    answer = party_engine.ask("Kết luận 127 nói gì về chi cho nghiên cứu phát triển R&D?")  # 57-NQ/TW says it
+    assert answer.better_elsewhere and not answer.found
+    assert answer.nearest is not None and answer.nearest.doc_number == "127-KL/TW"  # what the named one has
+    assert answer.closest[0].doc_number == "57-NQ/TW"  # and where the member should look
+
+
+def test_broad_questions_in_the_documents_own_words_get_its_card(party_engine: Engine) -> None:
+    for question in ("Quy định 383 là quy định về cái gì", "Kết luận 127 của Bộ Chính trị nói về việc gì"):
+        answer = party_engine.ask(question)
+        assert answer.card is not None, question
+    resolution = party_engine.ask("NQ 57 nói gì?")  # a resolution says why it is issued where its preamble ends
+    assert resolution.citations[0].quote.startswith("Đất nước ta đang đứng trước yêu cầu")
+
+
+def test_a_part_asked_for_as_a_whole_is_cited_from_its_start(party_engine: Engine) -> None:
+    answer = party_engine.ask("quan điểm chỉ đạo của NQ 57 là gì")
+    assert [c.locator for c in answer.citations][:1] == ["Mục I, điểm 1"]
+
+
+def test_a_part_of_a_named_document_is_found_even_in_a_passage_of_several_articles(fresh_engine: Engine) -> None:
+    assert fresh_engine.ingest_path(DATA / "party" / "384-QD-TW.txt").status == "added"
+    answer = fresh_engine.ask("qd 384 ap dung cho doi tuong nao")  # "Điều 2. Đối tượng áp dụng", inside "Điều 1–2"
+    assert answer.found
+    first = answer.citations[0]
+    assert first.locator == "Điều 1–2" and "Căn cứ" not in first.quote  # not the list of legal bases
+    assert "Đối tượng áp dụng" in first.quote
+
+
+def test_chinese_questions_need_the_texts_own_vocabulary_to_be_answered(party_engine: Engine) -> None:
+    answerable = party_engine.ask("到2045年越南的国民教育体系要进入世界前多少名？")
+    assert answerable.found and answerable.citations[0].doc_number == "71-NQ/TW"
+    about_the_party = party_engine.ask("越南共产党党员每个月要交多少党费？")  # no text here says it
+    assert not about_the_party.found
