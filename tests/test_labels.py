@@ -178,3 +178,25 @@ def test_quiz_lines():
     assert 0.4 <= Counter(i["split"] for i in lines)["dev"] / len(lines) <= 0.6
     answers = Counter(i["answer"] for i in lines)
     assert max(answers.values()) <= 0.4 * len(lines), f"correct options bunch up: {answers}"
+
+
+def test_held_out_sets_are_well_formed_and_new():
+    """``*_holdout.tsv`` were written after the tuning, for the final measurement only: same rules, and none of
+    their questions (nor section gold phrases) repeat the tuning sets'."""
+    sections_held = rows("sections_holdout.tsv", 5)
+    chinese_held = rows("zh_holdout.tsv", 4)
+    assert len(sections_held) >= 80 and len(chinese_held) >= 40
+    assert {r[3] for r in sections_held} == {"holdout"} == {r[3] for r in chinese_held}
+    for question, doc, gold, _split, tags in sections_held:
+        check_gold(doc, gold)
+        assert set(tags.split(",")) <= TAGS, question
+        assert ("nodiac" in tags.split(",")) == (not has_vietnamese_marks(question)), question
+    answerable = [(doc, gold) for _q, doc, gold, _s in chinese_held if doc != "-"]
+    for doc, gold in answerable:
+        check_gold(doc, gold)
+    assert 0.4 <= len(answerable) / len(chinese_held) <= 0.6
+    seen = {fold(r[0]) for r in sections() + rows("zh.tsv", 4) + rows("offcorpus.tsv", 2)}
+    assert not [r[0] for r in sections_held + chinese_held if fold(r[0]) in seen]
+    assert not {r[2] for r in sections_held} & {r[2] for r in sections()}
+    every = [r[0] for r in sections_held + chinese_held]
+    assert all(q == unicodedata.normalize("NFC", q) for q in every) and len({fold(q) for q in every}) == len(every)
