@@ -73,6 +73,8 @@ WHOLE_PART_WEIGHT = 1.0
 LEGAL_BASIS_WEIGHT = 0.3
 
 
+#: How many passages from its start a text without a letterhead is searched for the sentence giving its number.
+OPENING_PASSAGES = 3
 #: Questions about what a document is (number, date, issuer, title): its letterhead is evidence for them.
 _ABOUT_IDENTITY = re.compile(r"\b(?:so hieu|ngay ban hanh|ban hanh (?:ngay|khi|nam|luc|thang)|(?:ky|ra doi) "
                              r"(?:ngay|khi|nam|luc|thang)|ai ky|ai ban hanh|co quan nao ban hanh|do ai ban hanh|"
@@ -267,15 +269,30 @@ class Answerer:
             answer.count = count
             answer.citations = [citation] if citation else []
             return answer if answer.citations else None
-        if _ABOUT_IDENTITY.search(fold(question)) and chunks and body_start(chunks[0].text) > 0:
-            head = chunks[0]
-            end = body_start(head.text)
+        if _ABOUT_IDENTITY.search(fold(question)) and chunks:
+            citation = self._identity_citation(document, chunks, question)
+            if citation is not None:
+                answer.citations = [citation]
+                return answer
+        return None
+
+    def _identity_citation(self, document: DocumentRow, chunks: list[ChunkRow], question: str) -> Citation | None:
+        """Where the text states its number, date and issuer: its letterhead; for a text without one (a notice
+        as the press publishes it: "… đã ký Thông báo kết luận số 75-TB/TW ngày 7/3/2025 …"), the sentence of
+        its opening passages that gives its number."""
+        head = chunks[0]
+        end = body_start(head.text)
+        if end > 0:
             quote = head.text[:end].strip()
             offsets = (head.start, head.start + len(quote))
             if self.catalog.source_slice(head.version_id, *offsets) == quote:
-                answer.citations = [self._citation(document, head, quote, offsets, 1.0, ((0, len(quote)),))]
-                return answer
-        return None
+                return self._citation(document, head, quote, offsets, 1.0, ((0, len(quote)),))
+            return None
+        number = document.number or ""
+        stating = next((c for c in chunks[:OPENING_PASSAGES] if number and number in c.text), None)
+        if stating is None:
+            return None
+        return self._cite(self._quoting(f"{question} {number}"), stating, Hit(stating.id, 1.0, 1.0))
 
     def _relation_answer(
         self, question: str, asked: RelationQuestion, documents: Sequence[int] | None, k: int

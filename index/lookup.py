@@ -30,7 +30,8 @@ class DocumentLookup:
             if self._keys is None:
                 self._keys = [
                     (
-                        identity_keys(DocIdentity(number=row.number, doc_type=row.doc_type, issuer=row.issuer)),
+                        identity_keys(DocIdentity(number=row.number, doc_type=row.doc_type, issuer=row.issuer,
+                                                  title=row.title)),
                         row.id,
                         row.active_version is not None,
                     )

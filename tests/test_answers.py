@@ -228,3 +228,11 @@ def test_chinese_questions_need_the_texts_own_vocabulary_to_be_answered(party_en
     assert answerable.found and answerable.citations[0].doc_number == "71-NQ/TW"
     about_the_party = party_engine.ask("越南共产党党员每个月要交多少党费？")  # no text here says it
     assert not about_the_party.found
+
+
+def test_who_signed_a_notice_without_letterhead_is_read_from_its_opening(fresh_engine: Engine) -> None:
+    assert fresh_engine.ingest_path(DATA / "party" / "75-TB-TW.txt").status == "added"
+    for question in ("TB 75 do ai ký", "tb 75 ban hanh ngay nao"):
+        answer = fresh_engine.ask(question)
+        assert answer.found, question
+        assert "Trần Cẩm Tú đã ký Thông báo kết luận số 75-TB/TW ngày 7/3/2025" in answer.citations[0].quote

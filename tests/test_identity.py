@@ -274,3 +274,16 @@ def test_dates_are_real_calendar_dates(day: str, month: str, year: str, expected
         identity = parse_identity(template.format(day=day, month=month, year=year), "x.txt")
         assert identity.number == "12-NQ/TW"
         assert identity.date == expected, template
+
+
+def test_a_decision_answers_to_the_name_of_what_it_issues() -> None:
+    """Members call the regulation a decision issues by the decision's number: "quy chế 1147", "qc 1147"."""
+    decision = DocIdentity(number="1147-QĐ/BTGDVTW", doc_type="Quyết định", issuer="Ban Tuyên giáo và Dân vận",
+                           title="Quyết định ban hành quy chế bồi dưỡng, giảng dạy của trung tâm chính trị xã")
+    for question in ("quy chế 1147: chấm phúc tra lệch bao nhiêu điểm", "qc 1147 doi tuong ap dung la ai",
+                     "QĐ 1147 ban hành quy chế gì"):
+        (mention,) = find_mentions(question)
+        assert ref_key(mention) in identity_keys(decision), question
+    regulation = DocIdentity(number="383-QĐ/TW", doc_type="Quy định", issuer="Ban Bí thư",
+                             title="Quy định về phông lưu trữ Đảng Cộng sản Việt Nam")
+    assert ref_key(find_mentions("quy chế 383")[0]) not in identity_keys(regulation)

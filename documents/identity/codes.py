@@ -77,7 +77,7 @@ DOC_TYPES: tuple[DocType, ...] = (
     DocType("BC", "Báo cáo", Seen.TITLE | Seen.NUMBER),
     DocType("TTr", "Tờ trình", Seen.TITLE | Seen.NUMBER),
     DocType("ĐA", "Đề án", Seen.TITLE | Seen.NUMBER),
-    DocType("QC", "Quy chế", Seen.TITLE | Seen.NUMBER),
+    DocType("QC", "Quy chế", Seen.TITLE | Seen.NUMBER | Seen.ASKED | Seen.ABBREVIATED),  # "quy chế 1147", a QĐ's
     DocType("CTr", "Chương trình", Seen.TITLE),
     DocType("TTLT", "Thông tư liên tịch", Seen.NUMBER),
     DocType("NQLT", "Nghị quyết liên tịch", Seen.NONE),

@@ -8,9 +8,12 @@ numbers restart every year, 36/2023/QĐ-UBND is not 36/2025/QĐ-UBND): exactly
 
 from __future__ import annotations
 
-from documents.identity.codes import code_key, type_named
+import re
+
+from documents.identity.codes import DOC_TYPES, code_key, type_named
 from documents.identity.mentions import find_mentions
 from documents.model import DocIdentity, DocRef
+from documents.text import fold
 
 
 def identity_ref(identity: DocIdentity) -> DocRef | None:
@@ -35,19 +38,32 @@ def ref_key(ref: DocRef) -> str:
     return f"{key}|{ref.year}" if ref.year else key
 
 
+_ISSUES = re.compile(r"\bban hanh (?:kem theo )?(?P<name>[a-z ]+)")
+
+
+def issued_types(title: str) -> list[str]:
+    """Type codes of what a decision issues ("Quyết định ban hành quy chế bồi dưỡng …" → ``["QC"]``): members
+    call the regulation by the decision's number ("quy chế 1147")."""
+    found = _ISSUES.search(fold(title))
+    if found is None:
+        return []
+    name = found.group("name")
+    return [t.code for t in DOC_TYPES if name.startswith(fold(t.name) + " ") or name == fold(t.name)]
+
+
 def identity_keys(identity: DocIdentity) -> set[str]:
     """Every :func:`ref_key` that should match this document (see the module docstring for the rule)."""
     ref = identity_ref(identity)
     if ref is None:
         return set()
-    type_key, issuer_key = code_key(ref.type_code or ""), code_key(ref.issuer_code or "")
+    issuer_key = code_key(ref.issuer_code or "")
     keys = {f"{ref.number}||"}
-    if type_key:
-        keys.add(f"{ref.number}|{type_key}|")
     if issuer_key:
         keys.add(f"{ref.number}||{issuer_key}")
-    if type_key and issuer_key:
-        keys.add(f"{ref.number}|{type_key}|{issuer_key}")
+    for type_key in {code_key(code) for code in [ref.type_code or "", *issued_types(identity.title or "")] if code}:
+        keys.add(f"{ref.number}|{type_key}|")
+        if issuer_key:
+            keys.add(f"{ref.number}|{type_key}|{issuer_key}")
     if ref.year:
         keys |= {f"{key}|{ref.year}" for key in keys}
     return keys
