@@ -1,6 +1,7 @@
 """Section-level answer quality on members' questions about the 14 Party texts (``scripts/questions/sections.tsv``).
 
-    .venv/bin/python scripts/eval_sections.py [--split dev|test|all|holdout] [--data-dir DIR] [--rebuild] [--show-misses]
+    .venv/bin/python scripts/eval_sections.py [--split dev|test|all|holdout|holdout2] [--data-dir DIR]
+        [--rebuild] [--show-misses]
 
 Indexes the 14 Party texts kept in the repository (``documents/samples``, ``tests/data/party``) into DIR (kept
 between runs; ``--rebuild`` starts over), asks every question of the split as a member would (``engine.ask``,
@@ -11,8 +12,10 @@ threshold on) and prints, per tag and overall:
 * highlight — the highlighted sentences of the first citation contain the gold phrase (or it is inside them);
 * not found — the answer was "not found".
 
-Tune on ``dev`` only; ``test`` is kept untouched until the end. ``holdout`` (``sections_holdout.tsv``, 80
-questions written after the second round of tuning, which used ``dev`` and ``test``) is the untouched set now.
+Tune on ``dev`` only; ``test`` is kept untouched until the end. Held-out sets written later, each measured once
+and then used for tuning: ``holdout`` (``sections_holdout.tsv``, 80 questions written after the second round of
+tuning, which used ``dev`` and ``test``) and ``holdout2`` (``sections_holdout2.tsv``, 80 more, written after the
+third round, which used ``holdout`` too).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from index.engine import Engine  # noqa: E402
 
 def load(split: str) -> list[tuple[str, str, str, list[str]]]:
     rows = []
-    name = "sections_holdout.tsv" if split == "holdout" else "sections.tsv"
+    name = f"sections_{split}.tsv" if split.startswith("holdout") else "sections.tsv"
     for line in (HERE / "questions" / name).read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
@@ -70,7 +73,7 @@ def score(engine: Engine, answer: Answer, number: str, gold: str) -> tuple[bool,
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", choices=["dev", "test", "all", "holdout"], default="dev")
+    parser.add_argument("--split", choices=["dev", "test", "all", "holdout", "holdout2"], default="dev")
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/nqbot-sections"))
     parser.add_argument("--models-dir", type=Path, default=None)
     parser.add_argument("--rebuild", action="store_true")

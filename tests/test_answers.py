@@ -236,3 +236,14 @@ def test_who_signed_a_notice_without_letterhead_is_read_from_its_opening(fresh_e
         answer = fresh_engine.ask(question)
         assert answer.found, question
         assert "Trần Cẩm Tú đã ký Thông báo kết luận số 75-TB/TW ngày 7/3/2025" in answer.citations[0].quote
+
+
+def test_one_sentence_saying_it_outranks_words_spread_over_a_passage() -> None:
+    from index.quotes import sentence_share
+
+    weights = {"kinh": 1.0, "te": 1.0, "so": 1.0, "gdp": 2.0}
+    together = "Mở đầu. Quy mô kinh tế số đạt tối thiểu 30% GDP. Kết thúc."
+    spread = "Phát triển kinh tế. Chuyển đổi số. Tăng trưởng GDP."
+    assert sentence_share(weights, together) == 1.0
+    assert sentence_share(weights, spread) == 0.4
+    assert sentence_share({}, together) == 0.0

@@ -180,13 +180,14 @@ def test_quiz_lines():
     assert max(answers.values()) <= 0.4 * len(lines), f"correct options bunch up: {answers}"
 
 
-def test_held_out_sets_are_well_formed_and_new():
-    """``*_holdout.tsv`` were written after the tuning, for the final measurement only: same rules, and none of
-    their questions (nor section gold phrases) repeat the tuning sets'."""
-    sections_held = rows("sections_holdout.tsv", 5)
-    chinese_held = rows("zh_holdout.tsv", 4)
-    assert len(sections_held) >= 80 and len(chinese_held) >= 40
-    assert {r[3] for r in sections_held} == {"holdout"} == {r[3] for r in chinese_held}
+@pytest.mark.parametrize("split", ["holdout", "holdout2"])
+def test_held_out_sets_are_well_formed_and_new(split: str):
+    """``*_holdout*.tsv`` were written after rounds of tuning, for a measurement before the next: same rules, and
+    none of their questions (nor section gold phrases) repeat the sets tuned on before them."""
+    sections_held = rows(f"sections_{split}.tsv", 5)
+    chinese_held = rows(f"zh_{split}.tsv", 4)
+    assert len(sections_held) >= 75 and len(chinese_held) >= 40
+    assert {r[3] for r in sections_held} == {split} == {r[3] for r in chinese_held}
     for question, doc, gold, _split, tags in sections_held:
         check_gold(doc, gold)
         assert set(tags.split(",")) <= TAGS, question
@@ -195,7 +196,8 @@ def test_held_out_sets_are_well_formed_and_new():
     for doc, gold in answerable:
         check_gold(doc, gold)
     assert 0.4 <= len(answerable) / len(chinese_held) <= 0.6
-    seen = {fold(r[0]) for r in sections() + rows("zh.tsv", 4) + rows("offcorpus.tsv", 2)}
+    earlier = rows("sections_holdout.tsv", 5) + rows("zh_holdout.tsv", 4) if split == "holdout2" else []
+    seen = {fold(r[0]) for r in sections() + rows("zh.tsv", 4) + rows("offcorpus.tsv", 2) + earlier}
     assert not [r[0] for r in sections_held + chinese_held if fold(r[0]) in seen]
     assert not {r[2] for r in sections_held} & {r[2] for r in sections()}
     every = [r[0] for r in sections_held + chinese_held]
