@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from documents.text import HAN, HAN_RANGES, fold
+from documents.text import HAN, HAN_RANGES, canonical_tones, fold
 
 #: Changes whenever :func:`index_terms` would produce other terms for the same text: a catalog indexed with
 #: another version has its keyword index rebuilt when it is opened (``Library.upgrade_keywords``).
@@ -34,21 +34,25 @@ def _syllables(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
-def _expand(tokens: list[str], *, with_pairs: bool, stop: frozenset[str] = frozenset()) -> list[str]:
-    """Unigrams (minus ``stop``) and, for Vietnamese, adjacent pairs unless both halves are in ``stop``."""
+def _expand(tokens: list[str], *, with_pairs: bool, stop: frozenset[str] = frozenset(),
+            folded: bool = True) -> list[str]:
+    """Unigrams (minus ``stop``) and, for Vietnamese, adjacent pairs unless both halves are in ``stop``
+    (``stop`` holds folded words: with ``folded=False`` tokens are compared folded)."""
     terms: list[str] = []
     previous: str | None = None
+    previous_stop = False
     for token in tokens:
         if HAN.match(token):
             grams = [token] if len(token) == 1 else [token[i : i + 2] for i in range(len(token) - 1)]
             terms.extend(g for g in grams if g not in stop)
             previous = None
             continue
-        if token not in stop:
+        is_stop = (token if folded else fold(token)) in stop
+        if not is_stop:
             terms.append(token)
-        if with_pairs and previous is not None and not (previous in stop and token in stop):
+        if with_pairs and previous is not None and not (previous_stop and is_stop):
             terms.append(previous + token)
-        previous = token
+        previous, previous_stop = token, is_stop
     return terms
 
 
@@ -64,6 +68,15 @@ def query_terms(text: str, *, drop_question_words: bool = True) -> list[str]:
     if not terms:
         terms = _expand(_syllables(text), with_pairs=True)
     return list(dict.fromkeys(terms))
+
+
+def marked_terms(text: str, *, drop_question_words: bool = True) -> list[str]:
+    """:func:`query_terms` with the diacritics kept (lower case, one tone-mark placement): "đặt mục" and "đạt
+    mức" fold alike but are different words. Terms typed without marks are the same in both forms."""
+    stop = _QUESTION_WORDS | _CJK_STOP if drop_question_words else frozenset()
+    tokens = _TOKEN.findall(canonical_tones(text).lower())
+    terms = _expand(tokens, with_pairs=True, stop=stop, folded=False)
+    return list(dict.fromkeys(terms or _expand(tokens, with_pairs=True, folded=False)))
 
 
 def fts_query(terms: list[str]) -> str:

@@ -10,8 +10,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from documents.text import sentence_spans
-from index.keywords import query_terms
+from documents.text import fold, sentence_spans
+from index.keywords import marked_terms, query_terms
 
 MAX_QUOTE_CHARS = 600
 MAX_HIGHLIGHTS = 2
@@ -19,6 +19,8 @@ MAX_HIGHLIGHTS = 2
 WANTED_BONUS = 0.5
 #: Lines this short without closing punctuation are headings, never highlighted as the answer.
 HEADING_CHARS = 80
+#: A sentence worth highlighting has a word, not only a list number ("1.").
+_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 class ChunkLike(Protocol):
@@ -54,10 +56,27 @@ def weighted_matches(weights: Mapping[str, float], passages: Sequence[ChunkLike]
     return best
 
 
+def question_weights(question: str, weights: Mapping[str, float] | None = None) -> dict[str, float]:
+    """The question's terms as sentences are matched against them: with their diacritics where the question
+    has them (so "đặt mục tiêu" does not match "đạt mức"), folded where it was typed without; each weighted by
+    ``weights`` (keyed by folded term; 1 without)."""
+    return {term: (weights or {}).get(fold(term), 1.0) for term in marked_terms(question)}
+
+
 def _overlap(weights: Mapping[str, float], sentence: str) -> float:
-    """The weight of the question's terms that the sentence holds."""
-    words = set(query_terms(sentence, drop_question_words=False))
+    """The weight of the question's terms (from :func:`question_weights`) that the sentence holds."""
+    words = set(marked_terms(sentence, drop_question_words=False))
+    words.update(query_terms(sentence, drop_question_words=False))
     return sum(weight for term, weight in weights.items() if term in words)
+
+
+def sentence_share(weights: Mapping[str, float], text: str) -> float:
+    """The largest share of the question's term weight (:func:`question_weights`) that one sentence of ``text``
+    holds: a passage whose single sentence says what was asked beats one whose words are spread over many."""
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    return max((_overlap(weights, text[s:e]) for s, e in sentence_spans(text)), default=0.0) / total
 
 
 def _is_heading(sentence: str) -> bool:
@@ -80,8 +99,7 @@ def select_quote(
     spans = [(s, e) for s, e in sentence_spans(text) if s >= begin]
     if not spans:
         return 0, 0, []
-    terms = query_terms(question)
-    weights = {t: (weights or {}).get(t, 1.0) for t in terms}
+    weights = question_weights(question, weights)
     scores = [_overlap(weights, text[s:e]) for s, e in spans]
     if wanted is not None:
         bonus = WANTED_BONUS * max(weights.values(), default=1.0)
@@ -117,7 +135,8 @@ def select_quote(
         chosen = [i for i in range(chosen[0] + 1, hi + 1) if spans[i][0] < end][:MAX_HIGHLIGHTS] or chosen
     elif not chosen:  # chosen by its heading: the first statement under the heading lines
         chosen = next(([i] for i in range(lo, hi + 1)
-                       if spans[i][0] < end and not _is_heading(text[spans[i][0]:spans[i][1]])), [])
+                       if spans[i][0] < end and not _is_heading(text[spans[i][0]:spans[i][1]])
+                       and _WORD.search(text[spans[i][0]:spans[i][1]])), [])
     marks = [(spans[i][0], min(spans[i][1], end)) for i in chosen]
     return start, end, marks
 

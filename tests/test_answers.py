@@ -247,3 +247,15 @@ def test_one_sentence_saying_it_outranks_words_spread_over_a_passage() -> None:
     assert sentence_share(weights, together) == 1.0
     assert sentence_share(weights, spread) == 0.4
     assert sentence_share({}, together) == 0.0
+
+
+def test_words_typed_with_diacritics_match_only_the_same_words() -> None:
+    from index.quotes import question_weights, select_quote
+
+    text = "Các chỉ số đạt mức trung bình. Đặt mục tiêu cụ thể cho từng năm."
+    _, _, marks = select_quote("đặt mục tiêu gì", text)
+    assert [text[s:e] for s, e in marks] == ["Đặt mục tiêu cụ thể cho từng năm."]
+    assert set(question_weights("đặt mục")) == {"đặt", "mục", "đặtmục"}
+    assert set(question_weights("dat muc")) == {"dat", "muc", "datmuc"}  # typed without marks: folded
+    _, _, marks = select_quote("dat muc", text)  # typed without marks, both readings match
+    assert marks
