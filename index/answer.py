@@ -207,10 +207,12 @@ class Answerer:
         if not unknown and (part_found or evidence >= self._threshold(question, named=named_here)):
             # Within a document the member named, its next-best passages are worth showing too.
             floor = best - (NAMED_CITATION_SPREAD if named else CITATION_SPREAD)
+            # A named document's part asked for: its passages only ("mục tiêu" is not the preamble's mention).
+            in_part = part_found and match.section(chunks[hits[0].chunk_id]) > 0
             for rank, hit in enumerate(hits):
                 if len(answer.citations) >= k:
                     break
-                if rank and (hit.dense or 0.0) < floor:
+                if rank and (hit.dense or 0.0) < floor or in_part and not match.section(chunks[hit.chunk_id]):
                     continue
                 citation = self._cite(quoting, chunks[hit.chunk_id], hit)
                 if citation is not None:

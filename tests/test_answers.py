@@ -259,3 +259,9 @@ def test_words_typed_with_diacritics_match_only_the_same_words() -> None:
     assert set(question_weights("dat muc")) == {"dat", "muc", "datmuc"}  # typed without marks: folded
     _, _, marks = select_quote("dat muc", text)  # typed without marks, both readings match
     assert marks
+
+
+def test_a_part_asked_for_is_quoted_from_that_part_only(party_engine: Engine) -> None:
+    answer = party_engine.ask("Nghị quyết 57 đặt mục tiêu gì về chuyển đổi số đến năm 2030?")
+    assert answer.found and len(answer.citations) >= 2
+    assert all(c.locator.startswith("Mục II, điểm 1") for c in answer.citations)  # not the preamble's mention
