@@ -60,7 +60,7 @@ class Settings(BaseSettings):
         "likely in it; calibrated with the same script)",
     )
     answer_named_margin_zh: float = Field(
-        0.05,
+        0.06,
         description="The same for questions in Chinese (a document named in Chinese, \"第57号决议\", is as sure a "
         "sign as in Vietnamese, while cross-lingual similarities run lower)",
     )

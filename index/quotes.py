@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Protocol
 
 from documents.text import fold, sentence_spans
@@ -63,10 +64,17 @@ def question_weights(question: str, weights: Mapping[str, float] | None = None) 
     return {term: (weights or {}).get(fold(term), 1.0) for term in marked_terms(question)}
 
 
+@lru_cache(maxsize=8192)  # ~3 KB each: at most ~25 MiB
+def _sentence_words(sentence: str) -> frozenset[str]:
+    """A sentence's terms with their diacritics and folded (cached: a library's sentences come back for many
+    questions)."""
+    words = marked_terms(sentence, drop_question_words=False)
+    return frozenset(words) | {fold(word) for word in words}
+
+
 def _overlap(weights: Mapping[str, float], sentence: str) -> float:
     """The weight of the question's terms (from :func:`question_weights`) that the sentence holds."""
-    words = set(marked_terms(sentence, drop_question_words=False))
-    words.update(query_terms(sentence, drop_question_words=False))
+    words = _sentence_words(sentence)
     return sum(weight for term, weight in weights.items() if term in words)
 
 
