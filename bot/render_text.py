@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.audit import Action, AuditEntry
 from bot.i18n import t
-from index.citations import Answer, Citation, DocumentCard, Notice
+from index.citations import Answer, Citation, ClosestDocument, DocumentCard, Notice
 from index.related import Related
 from index.rows import DocumentRow
 
@@ -46,6 +46,13 @@ def citation_heading(n: int, citation: Citation, lang: str = "vi") -> str:
     )
 
 
+def better_elsewhere(answer: Answer) -> list[ClosestDocument]:
+    """The documents to point to when the one the member named does not say it but another one may."""
+    if not answer.better_elsewhere:
+        return []
+    return [d for d in answer.closest if d.document_id not in answer.named_documents][:2]
+
+
 def answer_text(answer: Answer, lang: str = "vi") -> str:
     lines: list[str] = []
     if answer.unknown_mentions:
@@ -56,6 +63,9 @@ def answer_text(answer: Answer, lang: str = "vi") -> str:
             nearest = answer.nearest
             lines.append(t("answer.nearest", lang, document=nearest.doc_number or nearest.title or "?"))
             lines.append(f"{nearest.locator}: «{nearest.quote}»")
+            if elsewhere := better_elsewhere(answer):
+                names = "; ".join(document_label(d.doc_number, None, d.title) for d in elsewhere)
+                lines.append(t("answer.better_elsewhere", lang, documents=names))
         elif answer.closest:
             names = "; ".join(document_label(d.doc_number, None, d.title) for d in answer.closest)
             lines.append(t("answer.closest", lang, documents=names))

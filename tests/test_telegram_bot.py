@@ -63,6 +63,14 @@ def test_not_found_says_so_and_names_closest_documents(nqbot: BotHarness) -> Non
     assert nqbot.fake.rejected == []
 
 
+def test_a_question_naming_the_wrong_document_is_pointed_to_the_right_one(nqbot: BotHarness) -> None:
+    user = nqbot.member(2002, "Minh")
+    html = nqbot.ask(user, "Kết luận 127 nói gì về chi cho nghiên cứu phát triển R&D?")[0]["html"]
+    assert "Chưa đủ căn cứ để trả lời. Đoạn gần nhất trong 127-KL/TW:" in html
+    assert "Nội dung này có thể nằm trong văn bản khác: <b>57-NQ/TW</b>" in html
+    assert nqbot.fake.rejected == []
+
+
 def test_passage_section_and_outline_buttons(nqbot: BotHarness) -> None:
     fake = nqbot.fake
     user = nqbot.member(2005)

@@ -280,3 +280,13 @@ def test_answers_show_validity_notices_cards_counts_and_the_closest_passage() ->
     nearest = answer_messages(Answer("?", False, nearest=citation()), "vi")[0]
     assert "Chưa đủ căn cứ để trả lời. Đoạn gần nhất trong 57-NQ/TW:" in nearest and balanced(nearest)
     assert "kinh tế số đạt 30% GDP" in nearest
+    from bot.render_text import answer_text
+    from index.citations import ClosestDocument
+
+    closest = [ClosestDocument(1, "57-NQ/TW", "Nghị quyết <về> KHCN"), ClosestDocument(2, "127-KL/TW", None)]
+    misnamed = Answer("KL 127 … R&D?", False, nearest=citation(), named_documents=[2], better_elsewhere=True,
+                      closest=closest)
+    pointed = answer_messages(misnamed, "vi")[0]
+    assert "Nội dung này có thể nằm trong văn bản khác: <b>57-NQ/TW</b>" in pointed and balanced(pointed)
+    assert "127-KL/TW</b>" not in pointed.split("văn bản khác:")[1]  # not the one named
+    assert "Another document may say this: 57-NQ/TW" in answer_text(misnamed, "en")

@@ -12,7 +12,15 @@ from zoneinfo import ZoneInfo
 
 from bot.audit import AuditEntry
 from bot.i18n import catalog, t, template
-from bot.render_text import audit_fields, card_lines, display_date, display_time, notice_line, relation_lines
+from bot.render_text import (
+    audit_fields,
+    better_elsewhere,
+    card_lines,
+    display_date,
+    display_time,
+    notice_line,
+    relation_lines,
+)
 from bot.store import StatsReport, UserRow
 from bot.telegram.split import MESSAGE_LIMIT, esc, join_blocks, split_html, visible_len
 from bot.uploads import Cancelled, Expired, Failed, Indexed
@@ -104,7 +112,11 @@ def answer_messages(answer: Answer, lang: str, *, per_message: int = CITATIONS_P
         if answer.nearest is not None:
             document = esc(answer.nearest.doc_number or answer.nearest.title or "?")
             intro.append(th("answer.nearest", lang, document=document))
-            return join_blocks(["\n".join(intro), citation_html(1, answer.nearest, lang, repeat=True)], limit)
+            blocks = ["\n".join(intro), citation_html(1, answer.nearest, lang, repeat=True)]
+            if elsewhere := better_elsewhere(answer):
+                names = "; ".join(label_html(d.doc_number, d.title) for d in elsewhere)
+                blocks.append(th("answer.better_elsewhere", lang, documents=names))
+            return join_blocks(blocks, limit)
         if answer.closest:
             intro.append(closest_html(answer, lang))
         intro.append(th("tg.answer.not_found_hint", lang))
