@@ -40,6 +40,7 @@ from index.related import Related, RelationQuestion, Relations
 from index.retrieval import Hit, Retriever
 from index.rows import ChunkRow, DocumentRow
 from index.sections import (
+    OPENING_PASSAGES,
     StructureMatch,
     count_points,
     is_broad,
@@ -84,8 +85,6 @@ LEGAL_BASIS_WEIGHT = 0.3
 SENTENCE_WEIGHT = 0.8
 
 
-#: How many passages from its start a text without a letterhead is searched for the sentence giving its number.
-OPENING_PASSAGES = 3
 #: Questions about what a document is (number, date, issuer, title): its letterhead is evidence for them.
 _ABOUT_IDENTITY = re.compile(r"\b(?:so hieu|ngay ban hanh|ban hanh (?:ngay|khi|nam|luc|thang)|(?:ky|ra doi) "
                              r"(?:ngay|khi|nam|luc|thang)|ai ky|ai ban hanh|co quan nao ban hanh|do ai ban hanh|"

@@ -39,13 +39,7 @@ class QuoteMismatch(RuntimeError):
 def term_coverage(question: str, passages: Sequence[ChunkLike]) -> float:
     """Largest share of the question's content words (folded, no numbers) found in one of ``passages``."""
     terms = {term for term in query_terms(question) if not term.isdigit()}
-    if not terms:
-        return 0.0
-    best = 0.0
-    for passage in passages:
-        words = set(query_terms(f"{passage.heading} {passage.text}", drop_question_words=False))
-        best = max(best, len(terms & words) / len(terms))
-    return best
+    return weighted_matches(dict.fromkeys(terms, 1 / len(terms)), passages) if terms else 0.0
 
 
 def weighted_matches(weights: Mapping[str, float], passages: Sequence[ChunkLike]) -> float:

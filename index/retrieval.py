@@ -149,15 +149,18 @@ class Retriever:
     def close(self) -> None:
         self._keyword_pool.shutdown(wait=True)
 
+    def _versions(self, document_ids: Sequence[int]) -> list[int]:
+        """The active versions of ``document_ids`` (removed documents left out)."""
+        return [d.active_version for d in map(self.catalog.document, document_ids)
+                if d is not None and d.active_version is not None]
+
     def closest(self, vector: np.ndarray, document_ids: Sequence[int] | None = None) -> tuple[int, float] | None:
         """The closest passage by meaning in the library (or in ``document_ids``): (chunk id, similarity)."""
         store = self.generations.vectors()
         if document_ids is None:
             found = store.search(vector, 1)
             return found[0] if found else None
-        versions = [d.active_version for d in map(self.catalog.document, document_ids)
-                    if d is not None and d.active_version is not None]
-        scored = store.scores_for(vector, self.catalog.chunk_ids(versions))
+        scored = store.scores_for(vector, self.catalog.chunk_ids(self._versions(document_ids)))
         return max(scored.items(), key=lambda item: item[1], default=None)
 
     def retrieve(
@@ -177,11 +180,7 @@ class Retriever:
         allowed_chunks: list[int] | None = None
         allowed_versions: list[int] | None = None
         if document_ids is not None:
-            allowed_versions = [
-                d.active_version
-                for d in map(self.catalog.document, document_ids)
-                if d is not None and d.active_version is not None
-            ]
+            allowed_versions = self._versions(document_ids)
             allowed_chunks = self.catalog.chunk_ids(allowed_versions)
         keyword = None
         if mode != "dense":

@@ -161,28 +161,32 @@ def is_broad(question: str, own_words: str = "") -> bool:
 _LEGAL_BASIS = re.compile(r"^[-–+•]?\s*Căn cứ\b")
 
 
+def body_text(chunk: ChunkRow) -> str:
+    """A passage's text, without the letterhead and title block when it is the document's first."""
+    return chunk.text[0 if chunk.ordinal else body_start(chunk.text):]
+
+
 def is_legal_basis(chunk: ChunkRow) -> bool:
     """A passage listing the texts a document is issued on ("- Căn cứ Điều lệ Đảng; - Căn cứ Quy chế …"): it
     names many other documents, and answers only a question about those bases."""
-    paragraphs = [part.strip() for part in chunk.text[0 if chunk.ordinal else body_start(chunk.text):].split("\n\n")
-                  if part.strip()]
+    paragraphs = [part.strip() for part in body_text(chunk).split("\n\n") if part.strip()]
     return bool(paragraphs) and sum(1 for part in paragraphs if _LEGAL_BASIS.match(part)) * 2 > len(paragraphs)
 
 
-#: Passages read from the start of a document for the one that says what it is about.
-_OPENING_PASSAGES = 4
+#: Passages read from the start of a document for the one that says what it is about (or gives its number).
+OPENING_PASSAGES = 4
 
 
 def opening_passage(chunks: Sequence[ChunkRow], title: str = "", *, resolution: bool = False) -> ChunkRow | None:
     """The passage near the start that says what the document is about. A resolution says why it is issued at
     the end of its preamble (before its first heading); other documents in the passage that shares most words
     with their ``title`` ("Ban hành kèm theo Quyết định này Quy chế …"), the earliest on a tie."""
-    body = [c for c in chunks if c.ordinal or c.text[body_start(c.text):].strip()][:_OPENING_PASSAGES]
+    body = [c for c in chunks if body_text(c).strip()][:OPENING_PASSAGES]
     if not body:
         return None
 
     def start(chunk: ChunkRow) -> str:
-        return chunk.text[0 if chunk.ordinal else body_start(chunk.text):].lstrip()
+        return body_text(chunk).lstrip()
 
     if resolution:
         preamble = []
