@@ -56,7 +56,8 @@ def better_elsewhere(answer: Answer) -> list[ClosestDocument]:
 def answer_text(answer: Answer, lang: str = "vi") -> str:
     lines: list[str] = []
     if answer.unknown_mentions:
-        lines.append(t("answer.unknown_mention", lang, numbers=", ".join(answer.unknown_mentions)))
+        key = "answer.unknown_mention_cited" if answer.found else "answer.unknown_mention"
+        lines.append(t(key, lang, numbers=", ".join(answer.unknown_mentions)))
     if not answer.found:
         lines.append(t("answer.not_found", lang))
         if answer.nearest is not None:

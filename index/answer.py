@@ -22,6 +22,7 @@ import numpy as np
 from config.settings import Settings
 from documents.glossary import bridge
 from documents.identity import body_start, find_mentions
+from documents.model import DocRef
 from documents.text import fold, has_cjk, strip_controls
 from index.catalog import Catalog
 from index.citations import Answer, Citation, ClosestDocument, DocumentCard, Notice
@@ -89,6 +90,18 @@ SENTENCE_WEIGHT = 0.8
 _ABOUT_IDENTITY = re.compile(r"\b(?:so hieu|ngay ban hanh|ban hanh (?:ngay|khi|nam|luc|thang)|(?:ky|ra doi) "
                              r"(?:ngay|khi|nam|luc|thang)|ai ky|ai ban hanh|co quan nao ban hanh|do ai ban hanh|"
                              r"ten (?:goi|day du|van ban)|tieu de|trich yeu|so may)\b")
+
+
+#: How a text names a document before its number ("Nghị quyết 18", "Nghị định số 178").
+_TYPE_WORDS = ("nghị quyết|chỉ thị|kết luận|quy định|quyết định|hướng dẫn|thông báo|quy chế|nghị định|thông tư|"
+               "luật|NQ|CT|KL|QĐ|HD|TB|NĐ|TT")
+
+
+def _naming(mentions: Sequence[DocRef]) -> re.Pattern[str]:
+    """Where a text names one of ``mentions``: "18-NQ/TW", "178/2024/NĐ-CP", "Nghị quyết 18", "Nghị định số 178"."""
+    numbers = "|".join(re.escape(m.number) for m in mentions)
+    return re.compile(rf"(?:(?<!\d)0*(?:{numbers})\s*[-/]|\b(?:{_TYPE_WORDS})\s+(?:số\s+)?0*(?:{numbers})(?!\d))",
+                      re.IGNORECASE)
 
 
 class QuestionError(ValueError):
@@ -202,8 +215,14 @@ class Answerer:
         named_here = bool(named) and not answer.better_elsewhere
         # A named document's part the question asks for ("mục tiêu của NQ 71") is its answer whatever the score.
         part_found = named_here and asks_part and any(match.section(chunks[h.chunk_id]) for h in hits[:k])
-        # A question about a document the library does not have is not answered from other documents.
-        if not unknown and (part_found or evidence >= self._threshold(question, named=named_here)):
+        # A question about a document the library does not have is answered only from passages that speak of it
+        # ("… điều chỉnh đối tượng Nghị định số 178/2024/NĐ-CP"), never from others that merely look alike.
+        speaking: set[int] | None = None
+        if unknown:
+            speaking = self._speaking_of(mentions, hits[:limit], chunks)
+            quoting = replace(quoting, wanted=_naming(mentions))  # their quotes show where they speak of it
+        threshold = self._threshold(question, named=named_here or bool(speaking))  # they name what was asked
+        if (not unknown or speaking) and (part_found or evidence >= threshold):
             # Within a document the member named, its next-best passages are worth showing too.
             floor = best - (NAMED_CITATION_SPREAD if named else CITATION_SPREAD)
             # A named document's part asked for: its passages only ("mục tiêu" is not the preamble's mention).
@@ -213,8 +232,10 @@ class Answerer:
                     break
                 if rank and (hit.dense or 0.0) < floor or in_part and not match.section(chunks[hit.chunk_id]):
                     continue
+                if speaking is not None and hit.chunk_id not in speaking:
+                    continue
                 citation = self._cite(quoting, chunks[hit.chunk_id], hit)
-                if citation is not None:
+                if citation is not None and (speaking is None or _naming(mentions).search(citation.quote)):
                     answer.citations.append(citation)
             answer.found = bool(answer.citations)
         if not answer.found:
@@ -226,6 +247,20 @@ class Answerer:
             answer.closest = self._closest(hits, chunks)
         log.info("question answered: found=%s citations=%d best=%.3f", answer.found, len(answer.citations), best)
         return answer
+
+    @staticmethod
+    def _speaking_of(mentions: Sequence[DocRef], hits: Sequence[Hit], chunks: dict[int, ChunkRow]) -> set[int]:
+        """The passages among ``hits`` that mention every document of ``mentions`` (same number and type)."""
+
+        def same(ref: DocRef, other: DocRef) -> bool:
+            return ref.number == other.number and (ref.type_code is None or ref.type_code == other.type_code)
+
+        speaking = set()
+        for hit in hits:
+            found = find_mentions(chunks[hit.chunk_id].text)
+            if all(any(same(ref, other) for other in found) for ref in mentions):
+                speaking.add(hit.chunk_id)
+        return speaking
 
     def _bridged(self, question: str, passages: list[ChunkRow]) -> float:
         """How much of a Chinese question's specific vocabulary, as written (for Chinese texts) and through the

@@ -22,6 +22,7 @@ from index.catalog import Catalog
 from index.embedders import known_model_id, load_embedder
 from index.embedders.base import Embedder, EmbedderMismatch
 from index.embedders.worker import PassageWorker
+from index.framing import without_framing
 from index.restore import DiacriticRestorer
 
 ProgressFn = Callable[[int, int], None]  # (done, total) passages embedded
@@ -141,11 +142,11 @@ class Embedders:
 
     def dense_query(self, question: str) -> str:
         """The text embedded for a question: one tone style; diacritics restored when typed without; then
-        abbreviations written out (``rewrite``)."""
+        abbreviations written out (``rewrite``) and the yes/no or which-document framing left out."""
         text = canonical_tones(question)
         if not has_cjk(text) and not has_vietnamese_marks(text):
             text = self.restorer.restore(text)
-        return self.rewrite(text)
+        return without_framing(self.rewrite(text))
 
     def embed_question(self, question: str) -> np.ndarray:
         return self.questions.embed_queries([self.dense_query(question)])[0]

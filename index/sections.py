@@ -21,13 +21,14 @@ from documents.text import fold
 from index.keywords import query_terms
 from index.rows import ChunkRow
 
-#: Heading lines at the start of a passage: short, and upper case or numbered ("II- MỤC TIÊU", "1. Đến năm 2030").
-_HEADING_LINE = re.compile(r"^(?:[IVXL]+\s*[.\-–)]|\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\)|Điều\s+\d+|Chương\s|Mục\s)",
-                           re.IGNORECASE)
+#: Heading lines at the start of a passage: short, and upper case, numbered or marked ("II- MỤC TIÊU",
+#: "1. Đến năm 2030", "### Về quan điểm chỉ đạo:" in a text converted from the web).
+_HEADING_LINE = re.compile(r"^(?:#{1,6}\s|[IVXL]+\s*[.\-–)]|\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\)|Điều\s+\d+|Chương\s|"
+                           r"Mục\s)", re.IGNORECASE)
 _MAX_HEADING_CHARS = 120
 #: What a broad question says besides the document's name (folded words).
 _BROAD = frozenset("noi gi la ve cai co dung chinh chu yeu tom tat gioi thieu ban hanh de lam nhung van ban "
-                   "the nao sao hay cho biet minh xin hoi viec cua noi dung tw dang".split())
+                   "the nao sao hay cho biet minh xin hoi viec cua noi dung tw dang nham muc dich y nghia".split())
 #: Units a member counts: "mấy nhóm nhiệm vụ", "bao nhiêu quan điểm", "có mấy điểm".
 _COUNT = re.compile(r"\b(?:may|bao nhieu)\s+(?:nhom\s+|noi dung\s+|diem\s+)?"
                     r"(nhiem vu|giai phap|quan diem|muc tieu|noi dung|nhom|diem|dieu|chuong|phan|muc|nguyen tac)\b")

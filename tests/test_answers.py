@@ -161,8 +161,20 @@ def test_a_chinese_question_naming_a_resolution_is_answered_from_it(party_engine
 
 
 def test_a_document_not_in_the_library_is_not_answered_from_others(party_engine: Engine) -> None:
-    answer = party_engine.ask("Nghị quyết 18 về tinh gọn bộ máy quy định những gì?")
-    assert not answer.found and answer.unknown_mentions == ["18-NQ"]
+    answer = party_engine.ask("Nghị quyết 999 về tinh gọn bộ máy quy định những gì?")
+    assert not answer.found and answer.unknown_mentions == ["999-NQ"]
+
+
+def test_a_document_not_in_the_library_is_answered_from_the_passages_that_speak_of_it(fresh_engine: Engine) -> None:
+    for name in ("75-TB-TW.txt", "127-KL-TW.txt", "57-NQ-TW.txt"):
+        assert fresh_engine.ingest_path(party_path(name)).status == "added"
+    about = fresh_engine.ask("Nghị quyết 18 về tinh gọn bộ máy quy định những gì?")
+    assert about.found and about.unknown_mentions == ["18-NQ"]
+    assert "Nghị quyết số 18-NQ/TW" in about.citations[0].quote
+    assert all("Nghị quyết" in c.quote and "18" in c.quote for c in about.citations)
+    when = fresh_engine.ask("bộ chính trị cho ý kiến về việc điều chỉnh đối tượng của nghị định 178 ngày nào")
+    assert when.found and when.unknown_mentions == ["178-NĐ"]
+    assert when.citations[0].doc_number == "75-TB/TW" and "178/2024/NĐ-CP" in when.citations[0].quote
 
 
 def test_broad_count_and_issue_questions_are_answered_from_structure(party_engine: Engine) -> None:
@@ -265,3 +277,16 @@ def test_a_part_asked_for_is_quoted_from_that_part_only(party_engine: Engine) ->
     answer = party_engine.ask("Nghị quyết 57 đặt mục tiêu gì về chuyển đổi số đến năm 2030?")
     assert answer.found and len(answer.citations) >= 2
     assert all(c.locator.startswith("Mục II, điểm 1") for c in answer.citations)  # not the preamble's mention
+
+
+def test_yes_no_and_which_document_framing_does_not_change_the_search(party_engine: Engine) -> None:
+    from index.framing import without_framing
+
+    statement = "cơ sở giáo dục có được miễn tiền thuê đất"
+    assert without_framing(f"{statement} không?") == without_framing(f"{statement} ko") == statement
+    assert without_framing("van ban nao quy dinh ve phong luu tru") == "quy dinh ve phong luu tru"
+    assert without_framing("không") == "không"
+    asked = party_engine.ask("cơ sở giáo dục ngoài công lập có được miễn tiền thuê đất không?")
+    stated = party_engine.ask("cơ sở giáo dục ngoài công lập có được miễn tiền thuê đất")
+    assert asked.found and [c.chunk_id for c in asked.citations] == [c.chunk_id for c in stated.citations]
+    assert asked.citations[0].doc_number == "71-NQ/TW"

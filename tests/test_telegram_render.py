@@ -155,6 +155,15 @@ def test_answers_render_in_every_language(lang: str) -> None:
     assert catalog(lang)["answer.header"] in found[0]
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_passages_speaking_of_a_missing_document_say_it_is_missing(lang: str) -> None:
+    messages = answer_messages(Answer("q", True, [citation()], unknown_mentions=["178-NĐ"]), lang)
+    missing = answer_messages(Answer("q", False, unknown_mentions=["178-NĐ"]), lang)
+    assert "178-NĐ" in messages[0] and messages[0] != missing[0]
+    assert catalog(lang)["answer.unknown_mention_cited"].split("{")[0] in messages[0]
+    assert catalog(lang)["answer.unknown_mention"].split("{")[0] in missing[0]
+
+
 def test_passage_view_of_a_long_section_is_split() -> None:
     chunks = [ChunkRow(i, 1, 1, i, f"Điểm {i}", "III", 0, 0, "Nội dung nhiệm vụ, giải pháp cụ thể. " * 60)
               for i in range(6)]

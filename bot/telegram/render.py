@@ -106,7 +106,8 @@ def answer_messages(answer: Answer, lang: str, *, per_message: int = CITATIONS_P
     """The reply to a question: cited passages, or a plain "not found" with the closest documents."""
     intro: list[str] = []
     if answer.unknown_mentions:
-        intro.append(th("answer.unknown_mention", lang, numbers=esc(", ".join(answer.unknown_mentions))))
+        key = "answer.unknown_mention_cited" if answer.found else "answer.unknown_mention"
+        intro.append(th(key, lang, numbers=esc(", ".join(answer.unknown_mentions))))
     if not answer.found:
         intro.append(f"<b>{th('answer.not_found', lang)}</b>")
         if answer.nearest is not None:
