@@ -23,12 +23,13 @@ from config.settings import Settings
 from documents.glossary import bridge
 from documents.identity import body_start, find_mentions
 from documents.model import DocRef
-from documents.text import fold, has_cjk, strip_controls
+from documents.text import fold, has_cjk, sentence_spans, strip_controls
 from index.catalog import Catalog
 from index.citations import Answer, Citation, ClosestDocument, DocumentCard, Notice
 from index.keywords import query_terms
 from index.lookup import DocumentLookup
 from index.quotes import (
+    MAX_QUOTE_CHARS,
     QuoteMismatch,
     question_weights,
     select_quote,
@@ -46,7 +47,7 @@ from index.sections import (
     count_points,
     is_broad,
     opening_passage,
-    purpose_passage,
+    purpose_passages,
     wanted,
     without_mentions,
 )
@@ -306,10 +307,13 @@ class Answerer:
         answer = Answer(question=question, found=True, named_documents=named, evidence=1.0)
         own_words = f"{document.doc_type or ''} {document.issuer or ''} {document.title or ''}"
         if is_broad(question, own_words):  # the opening that says what it is about, then its objectives
-            opening = opening_passage(chunks, document.title or "", resolution=document.doc_type == "Nghị quyết")
-            passages = [c for c in (opening, purpose_passage(chunks)) if c is not None]
+            resolution = document.doc_type == "Nghị quyết"
+            opening = opening_passage(chunks, document.title or "", resolution=resolution)
+            passages = [c for c in (opening, *purpose_passages(chunks)) if c is not None]
             by_title = self._quoting(document.title or question)  # the sentences that restate the title
-            cited = [self._cite(by_title, c, Hit(c.id, 1.0, 1.0)) for c in dict.fromkeys(passages)]
+            # A resolution's preamble ends with why it is issued ("Từ tình hình trên, Bộ Chính trị yêu cầu …").
+            cited = [self._cite(by_title, c, Hit(c.id, 1.0, 1.0), closing=resolution and c is opening)
+                     for c in dict.fromkeys(passages)]
             answer.card = DocumentCard(document, [s for s in self.catalog.outline(document.active_version)
                                                   if s.level == 1])
             answer.citations = [c for c in cited if c is not None]
@@ -390,12 +394,16 @@ class Answerer:
         text = self.rewrite(without_mentions(question))  # names out first: "…/TW" is not "Trung ương" here
         return Quoting(question, text, self.catalog.term_weights(query_terms(text)), wanted(question))
 
-    def _cite(self, quoting: Quoting, chunk: ChunkRow, hit: Hit) -> Citation | None:
+    def _cite(self, quoting: Quoting, chunk: ChunkRow, hit: Hit, *, closing: bool = False) -> Citation | None:
+        """A verified quote of ``chunk`` around the sentences that answer (``closing``: of its last sentences)."""
         document = self.catalog.document(chunk.document_id)
         if document is None:
             return None
         identity = _ABOUT_IDENTITY.search(fold(quoting.question))
         begin = 0 if chunk.ordinal or identity else body_start(chunk.text)
+        if closing:
+            starts = [s for s, _ in sentence_spans(chunk.text) if s >= begin]
+            begin = next((s for s in starts if len(chunk.text) - s <= MAX_QUOTE_CHARS), starts[-1] if starts else begin)
         start, end, marks = select_quote(quoting.text, chunk.text, begin=begin, weights=quoting.weights,
                                          wanted=quoting.wanted)
         if end <= start:

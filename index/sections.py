@@ -5,7 +5,7 @@ document, and questions that count a section's points.
   ("II- MỤC TIÊU", "1. Đến năm 2030"). A question whose words are those of a heading ("mục tiêu đến năm
   2030", "quan điểm chỉ đạo", "tổ chức thực hiện") prefers the passages under it: :func:`heading_match`.
 * **Broad questions** ("NQ 57 nói gì?", "quy dinh 383 la gi") about a named document: :func:`is_broad`; they
-  get the document's card and the passage that says what it is for (:func:`purpose_passage`).
+  get the document's card and the passages that say what it is for (:func:`purpose_passages`).
 * **Counting** ("NQ 57 có mấy nhiệm vụ, giải pháp?"): the numbered points of the section whose heading the
   question names, read from the passages' locators (``Mục III, điểm 7``): :func:`count_points`.
 """
@@ -130,8 +130,10 @@ class StructureMatch:
 
 
 # What kind of answer a question wants, and what a passage holding it contains (folded question → original text).
+_WANTS_DURATION = re.compile(r"\b(?:bao lau|(?:may|bao nhieu) (?:ngay|thang|nam|gio|tuan)|thoi han (?:la )?bao)\b")
+_HAS_DURATION = re.compile(r"\d+\s*(?:-\s*\d+\s*)?(?:ngày|tháng|năm|giờ|tuần)\b", re.IGNORECASE)
 _WANTS_DATE = re.compile(r"\b(?:ngay nao|thoi diem nao|khi nao|luc nao|bao gio|thang nao|nam nao|thoi han|"
-                         r"han chot|truoc ngay|den ngay|bao lau|tu luc nao|tu ngay nao)\b")
+                         r"han chot|truoc ngay|den ngay|tu luc nao|tu ngay nao)\b")
 _HAS_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}|tháng\s+\d{1,2}|năm\s+\d{4}|ngày\s+\d{1,2}"
                        r"|hiệu lực|quý\s+[IV]+", re.IGNORECASE)
 _WANTS_SHARE = re.compile(r"%|\b(?:phan tram|ty le|ti le)\b")
@@ -139,8 +141,11 @@ _HAS_SHARE = re.compile(r"%|phần trăm")
 
 
 def wanted(question: str) -> re.Pattern[str] | None:
-    """What a passage or sentence holding the answer contains, when the question asks for a date or a share."""
+    """What a passage or sentence holding the answer contains, when the question asks for a duration, a date or
+    a share."""
     folded = fold(question)
+    if _WANTS_DURATION.search(folded):  # "trong bao lâu": "30 ngày", "5 năm"
+        return _HAS_DURATION
     if _WANTS_DATE.search(folded):
         return _HAS_DATE
     if _WANTS_SHARE.search(folded):
@@ -201,15 +206,21 @@ def opening_passage(chunks: Sequence[ChunkRow], title: str = "", *, resolution: 
     return max(body, key=lambda c: (len(wanted & _terms(start(c))), -c.ordinal))
 
 
-def purpose_passage(chunks: Sequence[ChunkRow]) -> ChunkRow | None:
-    """The passage that says what a document is for: under a heading of objectives, purpose or scope; else the
-    first passage of the body."""
+def purpose_passages(chunks: Sequence[ChunkRow], limit: int = 2) -> list[ChunkRow]:
+    """The passages that say what a document is for: the first under a heading of objectives, purpose, scope
+    or viewpoints, for up to ``limit`` of these kinds (the most telling first); else the first of the body."""
     headings = [fold(heading_lines(chunk)) for chunk in chunks]
+    found: list[ChunkRow] = []
     for pattern in _PURPOSE:
-        for chunk, heading in zip(chunks, headings, strict=True):
-            if pattern.search(heading):
-                return chunk
-    return chunks[1] if len(chunks) > 1 and chunks[0].ordinal == 0 else (chunks[0] if chunks else None)
+        first = next((c for c, heading in zip(chunks, headings, strict=True) if pattern.search(heading)), None)
+        if first is not None and first not in found:
+            found.append(first)
+        if len(found) == limit:
+            break
+    if found:
+        return found
+    first_body = chunks[1] if len(chunks) > 1 and chunks[0].ordinal == 0 else (chunks[0] if chunks else None)
+    return [first_body] if first_body is not None else []
 
 
 @dataclass(frozen=True)

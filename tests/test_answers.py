@@ -273,6 +273,19 @@ def test_words_typed_with_diacritics_match_only_the_same_words() -> None:
     assert marks
 
 
+def test_how_long_is_answered_by_the_sentence_with_a_duration() -> None:
+    from index.quotes import select_quote
+    from index.sections import wanted
+
+    text = ("Khi phát hiện vi phạm, đơn vị chủ quản thông báo bằng văn bản theo mẫu ban hành ngày 01/7/2025. "
+            "Việc thông báo cho đơn vị khai thác thực hiện chậm nhất 1 ngày làm việc.")
+    question = "phát hiện vi phạm thì đơn vị chủ quản phải thông báo cho đơn vị khai thác trong bao lâu"
+    _, _, marks = select_quote(question, text, wanted=wanted(question))
+    assert text[text.index("Việc"):] in [text[s:e] for s, e in marks]  # not only the sentence with a date
+    when = wanted("quy định có hiệu lực từ ngày nào")
+    assert when is not None and when.search("ngày 01/7/2025") and not when.search("1 ngày làm việc")
+
+
 def test_a_part_asked_for_is_quoted_from_that_part_only(party_engine: Engine) -> None:
     answer = party_engine.ask("Nghị quyết 57 đặt mục tiêu gì về chuyển đổi số đến năm 2030?")
     assert answer.found and len(answer.citations) >= 2
@@ -290,3 +303,15 @@ def test_yes_no_and_which_document_framing_does_not_change_the_search(party_engi
     stated = party_engine.ask("cơ sở giáo dục ngoài công lập có được miễn tiền thuê đất")
     assert asked.found and [c.chunk_id for c in asked.citations] == [c.chunk_id for c in stated.citations]
     assert asked.citations[0].doc_number == "71-NQ/TW"
+
+
+def test_a_card_quotes_where_the_text_says_why_and_what_it_covers(fresh_engine: Engine) -> None:
+    for name in ("66-NQ-TW.txt", "1147-QD-BTGDVTW.txt"):
+        assert fresh_engine.ingest_path(party_path(name)).status == "added"
+    resolution = fresh_engine.ask("nghi quyet 66 noi ve gi")  # a press text: its headings are "### …" lines
+    assert resolution.card is not None
+    assert "Từ tình hình trên, Bộ Chính trị yêu cầu" in resolution.citations[0].quote
+    regulation = fresh_engine.ask("quy chế 1147 nói về cái gì")
+    assert regulation.card is not None
+    assert any("Phạm vi điều chỉnh" in c.quote for c in regulation.citations)
+    assert fresh_engine.ask("QĐ 1147 ban hành nhằm mục đích gì").card is not None
