@@ -173,7 +173,7 @@ class Answerer:
             if by_relation is not None:
                 return by_relation
         mentions = find_mentions(question)
-        named = self.lookup.match_refs(mentions)
+        named = self.lookup.match_refs(mentions) if mentions else self.lookup.by_title(question, self.rewrite)
         unknown = (
             [m.number + (f"-{m.type_code}" if m.type_code else "") for m in mentions]
             if mentions and not named

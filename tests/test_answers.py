@@ -315,3 +315,14 @@ def test_a_card_quotes_where_the_text_says_why_and_what_it_covers(fresh_engine: 
     assert regulation.card is not None
     assert any("Phạm vi điều chỉnh" in c.quote for c in regulation.citations)
     assert fresh_engine.ask("QĐ 1147 ban hành nhằm mục đích gì").card is not None
+
+
+def test_a_document_described_by_its_subject_is_the_one_named(party_engine: Engine) -> None:
+    by_number = {d.number: d.id for d in party_engine.documents()}
+    chinese = party_engine.ask("政治局关于科技、创新和数字化转型的决议对数字经济规模有什么目标？")
+    assert chinese.named_documents == [by_number["57-NQ/TW"]]
+    assert chinese.found and {c.doc_number for c in chinese.citations} == {"57-NQ/TW"}
+    vietnamese = party_engine.ask("quy dinh ve phong luu tru Dang Cong san Viet Nam giao ai quan ly")
+    assert vietnamese.named_documents == [by_number["383-QĐ/TW"]]
+    unknown = party_engine.ask("政治局关于私营经济发展的决议有什么目标？")  # a resolution the library does not have
+    assert not unknown.named_documents
