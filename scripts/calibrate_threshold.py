@@ -1,7 +1,7 @@
 """The "not found" thresholds: how many answerable questions are answered with the right document first, and
 how many off-corpus questions get an answer anyway, at every threshold.
 
-    .venv/bin/python scripts/calibrate_threshold.py --data-dir DIR [--split dev|test|all|holdout|holdout2]
+    .venv/bin/python scripts/calibrate_threshold.py --data-dir DIR [--split dev|test|all|holdout|holdout2|holdout3]
         [--only 57-NQ/TW]
 
 Questions (written for nqbot, ``scripts/questions/``): answerable ones from ``sections.tsv`` (as typed, plus the
@@ -176,7 +176,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--models-dir", type=Path, default=None)
-    parser.add_argument("--split", choices=["dev", "test", "all", "holdout", "holdout2"], default="dev")
+    parser.add_argument("--split", choices=["dev", "test", "all", "holdout", "holdout2", "holdout3"], default="dev")
     parser.add_argument("--only", help="index only this Party text (a one-document library)")
     parser.add_argument("--max-false", type=float, default=0.05)
     parser.add_argument("--max-wrong", type=float, default=0.5,

@@ -1,6 +1,6 @@
 """Section-level answer quality on members' questions about the 14 Party texts (``scripts/questions/sections.tsv``).
 
-    .venv/bin/python scripts/eval_sections.py [--split dev|test|all|holdout|holdout2] [--data-dir DIR]
+    .venv/bin/python scripts/eval_sections.py [--split dev|test|all|holdout|holdout2|holdout3] [--data-dir DIR]
         [--rebuild] [--show-misses]
 
 Indexes the 14 Party texts kept in the repository (``documents/samples``, ``tests/data/party``) into DIR (kept
@@ -73,7 +73,7 @@ def score(engine: Engine, answer: Answer, number: str, gold: str) -> tuple[bool,
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", choices=["dev", "test", "all", "holdout", "holdout2"], default="dev")
+    parser.add_argument("--split", choices=["dev", "test", "all", "holdout", "holdout2", "holdout3"], default="dev")
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/nqbot-sections"))
     parser.add_argument("--models-dir", type=Path, default=None)
     parser.add_argument("--rebuild", action="store_true")
