@@ -28,7 +28,8 @@ _HEADING_LINE = re.compile(r"^(?:#{1,6}\s|[IVXL]+\s*[.\-–)]|\d{1,2}(?:\.\d{1,2
 _MAX_HEADING_CHARS = 120
 #: What a broad question says besides the document's name (folded words).
 _BROAD = frozenset("noi gi la ve cai co dung chinh chu yeu tom tat gioi thieu ban hanh de lam nhung van ban "
-                   "the nao sao hay cho biet minh xin hoi viec cua noi dung tw dang nham muc dich y nghia".split())
+                   "the nao sao hay cho biet minh xin hoi viec cua noi dung tw dang nham muc dich y nghia "
+                   "chuyen lai ban de cap chung cot loi".split())
 #: Units a member counts: "mấy nhóm nhiệm vụ", "bao nhiêu quan điểm", "có mấy điểm".
 _COUNT = re.compile(r"\b(?:may|bao nhieu)\s+(?:nhom\s+|noi dung\s+|diem\s+)?"
                     r"(nhiem vu|giai phap|quan diem|muc tieu|noi dung|nhom|diem|dieu|chuong|phan|muc|nguyen tac)\b")

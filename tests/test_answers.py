@@ -214,7 +214,8 @@ def test_a_question_naming_the_wrong_document_points_to_the_one_that_says_it(par
 
 
 def test_broad_questions_in_the_documents_own_words_get_its_card(party_engine: Engine) -> None:
-    for question in ("Quy định 383 là quy định về cái gì", "Kết luận 127 của Bộ Chính trị nói về việc gì"):
+    for question in ("Quy định 383 là quy định về cái gì", "Kết luận 127 của Bộ Chính trị nói về việc gì",
+                     "nq 71 tom lai de cap chuyen gi"):
         answer = party_engine.ask(question)
         assert answer.card is not None, question
     resolution = party_engine.ask("NQ 57 nói gì?")  # a resolution says why it is issued where its preamble ends
