@@ -303,7 +303,6 @@ class Answerer:
         if document is None or document.active_version is None:
             return None
         chunks = self.catalog.neighbours(document.active_version, 0, 1 << 30)
-        quoting = self._quoting(question)
         answer = Answer(question=question, found=True, named_documents=named, evidence=1.0)
         own_words = f"{document.doc_type or ''} {document.issuer or ''} {document.title or ''}"
         if is_broad(question, own_words):  # the opening that says what it is about, then its objectives
@@ -320,9 +319,13 @@ class Answerer:
             return answer
         count = count_points(question, chunks)
         if count is not None:
-            citation = self._cite(quoting, count.last, Hit(count.last.id, 1.0, 1.0))
+            last_point = self._quoting(count.points[-1] or question)  # quoted around the last point
+            cited = [self._cite(last_point, count.last, Hit(count.last.id, 1.0, 1.0))]
+            if count.first.id != count.last.id:  # and where the section starts
+                heading = self._quoting(f"{count.heading} {count.points[0]}")
+                cited.append(self._cite(heading, count.first, Hit(count.first.id, 1.0, 1.0)))
             answer.count = count
-            answer.citations = [citation] if citation else []
+            answer.citations = [c for c in cited if c is not None]
             return answer if answer.citations else None
         if _ABOUT_IDENTITY.search(fold(question)) and chunks:
             citation = self._identity_citation(document, chunks, question)

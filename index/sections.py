@@ -37,6 +37,15 @@ _COUNT = re.compile(r"\b(?:may|bao nhieu)\s+(?:nhom\s+|noi dung\s+|diem\s+)?"
 _PURPOSE = tuple(re.compile(rf"\b{words}\b") for words in
                  ("muc tieu", "muc dich", "pham vi dieu chinh", "doi tuong ap dung", "quan diem"))
 _POINT = re.compile(r"^(?P<section>.+?), điểm (?P<n>\d+)")
+_BARE_POINT = re.compile(r"^điểm (?P<n>\d+)")
+_POINTS = re.compile(r"điểm (?P<n>\d+)(?:–(?P<m>\d+))?")
+#: The paragraph that opens a numbered point ("3. Xây dựng …", "#### 1. Bảo đảm …" in a text from the web).
+_POINT_LINE = re.compile(r"^[#\s]*(?P<text>(?P<n>\d{1,2})\.\s.*)$")
+
+
+def _heading_name(heading: str) -> str:
+    """A heading as shown to members: its first line without Markdown marks and a closing colon."""
+    return heading.split("\n")[0].split(" › ")[-1].strip().lstrip("#").strip().rstrip(":").strip()
 
 
 def without_mentions(question: str) -> str:
@@ -232,6 +241,7 @@ class Count:
     heading: str
     points: list[str]
     last: ChunkRow
+    first: ChunkRow  # where the section starts (its heading; a press text may state the count there)
 
 
 def count_points(question: str, chunks: Sequence[ChunkRow]) -> Count | None:
@@ -245,6 +255,8 @@ def count_points(question: str, chunks: Sequence[ChunkRow]) -> Count | None:
         point = _POINT.match(chunk.locator)
         if point is not None:
             sections.setdefault(point.group("section"), []).append(chunk)
+        elif _BARE_POINT.match(chunk.locator):  # a text without numbered parts: its points go by their heading
+            sections.setdefault(_heading_name(chunk.heading or heading_lines(chunk, own=True)), []).append(chunk)
     best: tuple[float, str] | None = None
     for section, members in sections.items():
         opening = heading_lines(members[0]).split("\n")
@@ -257,10 +269,18 @@ def count_points(question: str, chunks: Sequence[ChunkRow]) -> Count | None:
     members = sections[best[1]]
     firsts: dict[int, tuple[str, ChunkRow]] = {}
     for chunk in members:
-        number = int(_POINT.match(chunk.locator).group("n"))  # type: ignore[union-attr]
-        if number not in firsts:
-            line = next((li.strip() for li in chunk.text.split("\n") if re.match(rf"\s*{number}\.", li)), "")
-            firsts[number] = (line[:_MAX_HEADING_CHARS], chunk)
-    heading = next((li for li in heading_lines(members[0]).split("\n") if li), best[1])
+        located = _POINTS.search(chunk.locator)
+        if located is None:
+            continue
+        low = int(located.group("n"))
+        high = int(located.group("m") or low)  # "điểm 3–4": a passage holding two points
+        for paragraph in re.split(r"\n\s*\n", chunk.text):  # a point's title may wrap over lines
+            numbered = _POINT_LINE.match(" ".join(paragraph.split()))
+            if numbered is not None and low <= int(numbered.group("n")) <= high:
+                firsts.setdefault(int(numbered.group("n")), (numbered.group("text")[:_MAX_HEADING_CHARS], chunk))
+        firsts.setdefault(low, ("", chunk))
+    heading = _heading_name(next((li for li in heading_lines(members[0]).split("\n") if li), best[1]))
     numbers = sorted(firsts)
-    return Count(best[1], heading, [firsts[n][0] for n in numbers], firsts[numbers[-1]][1])
+    if len(numbers) < 2:  # one numbered passage is not a list ("2. Về nhiệm vụ trọng tâm …" over "(1) … (6)")
+        return None
+    return Count(best[1], heading, [firsts[n][0] for n in numbers], firsts[numbers[-1]][1], members[0])

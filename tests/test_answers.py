@@ -327,3 +327,17 @@ def test_a_document_described_by_its_subject_is_the_one_named(party_engine: Engi
     assert vietnamese.named_documents == [by_number["383-QĐ/TW"]]
     unknown = party_engine.ask("政治局关于私营经济发展的决议有什么目标？")  # a resolution the library does not have
     assert not unknown.named_documents
+
+
+def test_points_are_counted_in_a_press_text_too(fresh_engine: Engine) -> None:
+    for name in ("66-NQ-TW.txt", "07-KL-VPTW.txt"):
+        assert fresh_engine.ingest_path(party_path(name)).status == "added"
+    views = fresh_engine.ask("NQ 66 gồm bao nhiêu quan điểm chỉ đạo")  # "### Cụ thể, về quan điểm chỉ đạo:"
+    assert views.count is not None and len(views.count.points) == 5
+    assert views.count.points[3].startswith("4. Nâng cao hiệu quả thi hành pháp luật")  # inside "điểm 3–4"
+    assert views.citations[0].quote.startswith("5. Đầu tư cho công tác xây dựng chính sách")
+    tasks = fresh_engine.ask("nq 66 co bao nhieu nhiem vu giai phap")  # "#### 1. …" headings
+    assert tasks.count is not None and tasks.count.points[-1].startswith("7. Thực hiện cơ chế tài chính đặc biệt")
+    assert any("7 nhiệm vụ, giải pháp lớn" in c.quote for c in tasks.citations)  # where the section says it
+    one = fresh_engine.ask("kl 07 vptw co bao nhieu nhiem vu trong tam")  # "(1) … (6)" under one numbered part
+    assert one.count is None

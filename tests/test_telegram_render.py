@@ -283,7 +283,7 @@ def test_answers_show_validity_notices_cards_counts_and_the_closest_passage() ->
     carded = answer_messages(Answer("NQ 57 nói gì?", True, [citation()], card=card), "en")[0]
     assert "Main parts:" in carded and "II- MỤC TIÊU &lt;&amp;&gt;" in carded and balanced(carded)
     chunk = ChunkRow(7, 1, 1, 30, "Mục III, điểm 7", "", 0, 10, "7. Hợp tác")
-    count = Count("Mục III", "III- NHIỆM VỤ, GIẢI PHÁP", ["1. Một", "2. Hai", "3. Ba"], chunk)
+    count = Count("Mục III", "III- NHIỆM VỤ, GIẢI PHÁP", ["1. Một", "2. Hai", "3. Ba"], chunk, chunk)
     counted = answer_messages(Answer("mấy nhiệm vụ?", True, [citation()], count=count), "en")[0]
     assert "III- NHIỆM VỤ, GIẢI PHÁP has 3 points:" in counted and "• 3. Ba" in counted
     nearest = answer_messages(Answer("?", False, nearest=citation()), "vi")[0]
