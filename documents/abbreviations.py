@@ -66,6 +66,34 @@ SHIPPED: dict[str, tuple[str, ...]] = {
     "TW": ("Trung ương",),
 }
 
+#: Abbreviations members type that Party texts write out in full ("SGK", "DTTS"): written out in questions, but
+#: not added to a question that has the full form, since no passage would hold them.
+TYPED: dict[str, tuple[str, ...]] = {
+    "SGK": ("sách giáo khoa",),
+    "HS": ("học sinh",),
+    "HSSV": ("học sinh, sinh viên",),
+    "GV": ("giáo viên",),
+    "THPT": ("trung học phổ thông",),
+    "THCS": ("trung học cơ sở",),
+    "DTTS": ("dân tộc thiểu số",),
+    "MTQG": ("mục tiêu quốc gia",),
+    "CTMTQG": ("chương trình mục tiêu quốc gia",),
+    "NCKH": ("nghiên cứu khoa học",),
+    "CSDL": ("cơ sở dữ liệu",),
+    "QLNN": ("quản lý nhà nước",),
+    "VBQPPL": ("văn bản quy phạm pháp luật",),
+    "QPPL": ("quy phạm pháp luật",),
+    "PBGDPL": ("phổ biến, giáo dục pháp luật",),
+    "DN": ("doanh nghiệp",),
+    "DNNVV": ("doanh nghiệp nhỏ và vừa",),
+    "BHXH": ("bảo hiểm xã hội",),
+    "BHYT": ("bảo hiểm y tế",),
+    "BCV": ("báo cáo viên",),
+    "BTG": ("Ban Tuyên giáo",),
+    "BDV": ("Ban Dân vận",),
+    "TGDV": ("Tuyên giáo và Dân vận",),
+}
+
 # An all-capitals abbreviation as texts write it ("UBKTTW", "KH&CN", "GD&ĐT", "CB,CC,VC").
 _ABBREVIATION = r"[A-ZĐ][A-ZĐ&,\-]{1,11}"
 _DEFINED = re.compile(rf"\((?:sau đây )?(?:gọi tắt là|viết tắt là|gọi chung là)\s+({_ABBREVIATION})\)")
@@ -118,6 +146,8 @@ class Abbreviations:
             known = self.table.setdefault(folded, [])
             known.extend(f for f in learned_forms if fold(f) not in {fold(k) for k in known})
         self._full = {fold(form): folded for folded, forms in self.table.items() for form in forms}
+        for abbreviation, forms in TYPED.items() if shipped else ():
+            self.table.setdefault(key(abbreviation), list(forms))
         # "BCH TW" is one abbreviation written as two tokens; otherwise a token may join parts with & , -
         self._tokens = re.compile(r"BCH\s+TW|[^\W_]+(?:[&,\-][^\W_]+)*")
 

@@ -54,3 +54,16 @@ về ngân sách cho chuyển đổi số
     assert answer.question == "NSNN cho CĐS năm 2026 tăng bao nhiêu?"  # the member's wording is kept
     hits = fresh_engine.retrieve("HTXNN duoc ho tro gi", limit=1, mode="keyword")
     assert hits and "hợp tác xã" in fresh_engine.catalog.chunks([hits[0].chunk_id])[hits[0].chunk_id].text
+
+
+def test_abbreviations_members_type_but_texts_never_use_are_only_written_out() -> None:
+    known = Abbreviations()
+    assert known.rewrite("bao gio cap SGK mien phi cho HS vung DTTS") == (
+        "bao gio cap sách giáo khoa mien phi cho học sinh vung dân tộc thiểu số")
+    assert known.rewrite("sách giáo khoa miễn phí") == "sách giáo khoa miễn phí"  # no "(sgk)" a passage lacks
+    assert known.rewrite("KL 07 VPTW về văn thư").startswith("KL 07 VPTW")  # an issuer in a number stays
+
+
+def test_a_question_in_school_abbreviations_finds_the_passage(party_engine: Engine) -> None:
+    answer = party_engine.ask("nq71 nam nao cap SGK mien phi cho tat ca HS")
+    assert answer.found and "miễn phí sách giáo khoa cho tất cả học sinh" in answer.citations[0].quote
