@@ -186,6 +186,12 @@ GLOSSARY: dict[str, str] = {
     "动力": "động lực", "关键": "then chốt", "重点": "trọng điểm", "重点任务": "nhiệm vụ trọng tâm",
     "导向": "định hướng", "排名": "xếp hạng", "领先": "dẫn đầu", "地区": "khu vực", "全国": "toàn quốc",
     "最迟": "chậm nhất", "指标": "chỉ tiêu", "指数": "chỉ số",
+    # law, records, meetings, schools
+    "律师": "luật sư", "公职律师": "luật sư công", "法律专业": "pháp lý", "法学": "luật", "法官": "thẩm phán",
+    "身份证": "căn cước", "护照": "hộ chiếu", "证件": "căn cước", "介绍信": "giấy giới thiệu",
+    "出国": "ra nước ngoài", "国外": "nước ngoài", "境外": "nước ngoài",
+    "视频会议": "họp trực tuyến", "线上会议": "họp trực tuyến", "网上": "trực tuyến",
+    "理事会": "hội đồng", "学校理事会": "hội đồng trường", "精英": "tinh hoa",
 }
 
 _TERMS = re.compile("|".join(re.escape(term) for term in sorted(GLOSSARY, key=len, reverse=True)))

@@ -158,6 +158,8 @@ def test_a_chinese_question_naming_a_resolution_is_answered_from_it(party_engine
     assert answer.found and answer.named_documents
     assert answer.citations[0].doc_number == "57-NQ/TW"
     assert any("kinh tế số" in c.quote for c in answer.citations)
+    elite = party_engine.ask("第71号决议要建设几所精英大学？")  # 精英 ↔ tinh hoa
+    assert elite.found and "đại học tinh hoa" in elite.citations[0].quote
 
 
 def test_a_document_not_in_the_library_is_not_answered_from_others(party_engine: Engine) -> None:
