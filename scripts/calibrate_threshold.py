@@ -1,8 +1,8 @@
 """The "not found" thresholds: how many answerable questions are answered with the right document first, and
 how many off-corpus questions get an answer anyway, at every threshold.
 
-    .venv/bin/python scripts/calibrate_threshold.py --data-dir DIR [--split dev|test|all|holdout|holdout2|holdout3]
-        [--only 57-NQ/TW]
+    .venv/bin/python scripts/calibrate_threshold.py --data-dir DIR
+        [--split dev|test|all|holdout|holdout2|holdout3|holdout4] [--only 57-NQ/TW]
 
 Questions (written for nqbot, ``scripts/questions/``): answerable ones from ``sections.tsv`` (as typed, plus the
 ones typed with diacritics again without them), off-corpus ones from ``offcorpus.tsv``, Chinese ones from
@@ -15,7 +15,7 @@ answered is a false answer; an answerable one counts only when its first citatio
 "two thresholds" line gives the threshold and named margin chosen together (most answered right with at most
 ``--max-false`` off-corpus questions answered).
 
-``--split holdout`` / ``holdout2`` ask the held-out sets (``sections_holdout*.tsv``, ``zh_holdout*.tsv``), written
+``--split holdout`` … ``holdout4`` ask the held-out sets (``sections_holdout*.tsv``, ``zh_holdout*.tsv``), written
 after the thresholds were chosen (the first was used for the next round of tuning after its measurement).
 
 DIR is an index built beforehand (``nqbot --data-dir DIR ingest …``: the 14 Party texts, or the full shared
@@ -176,7 +176,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--models-dir", type=Path, default=None)
-    parser.add_argument("--split", choices=["dev", "test", "all", "holdout", "holdout2", "holdout3"], default="dev")
+    parser.add_argument("--split", default="dev",
+                        choices=["dev", "test", "all", "holdout", "holdout2", "holdout3", "holdout4"])
     parser.add_argument("--only", help="index only this Party text (a one-document library)")
     parser.add_argument("--max-false", type=float, default=0.05)
     parser.add_argument("--max-wrong", type=float, default=0.5,

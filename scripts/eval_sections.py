@@ -1,6 +1,6 @@
 """Section-level answer quality on members' questions about the 14 Party texts (``scripts/questions/sections.tsv``).
 
-    .venv/bin/python scripts/eval_sections.py [--split dev|test|all|holdout|holdout2|holdout3] [--data-dir DIR]
+    .venv/bin/python scripts/eval_sections.py [--split dev|test|all|holdout|holdout2|holdout3|holdout4] [--data-dir DIR]
         [--rebuild] [--show-misses]
 
 Indexes the 14 Party texts kept in the repository (``documents/samples``, ``tests/data/party``) into DIR (kept
@@ -14,8 +14,9 @@ threshold on) and prints, per tag and overall:
 
 Tune on ``dev`` only; ``test`` is kept untouched until the end. Held-out sets written later, each measured once
 and then used for tuning: ``holdout`` (``sections_holdout.tsv``, 80 questions written after the second round of
-tuning, which used ``dev`` and ``test``) and ``holdout2`` (``sections_holdout2.tsv``, 80 more, written after the
-third round, which used ``holdout`` too).
+tuning, which used ``dev`` and ``test``), ``holdout2`` (``sections_holdout2.tsv``, 80 more, written after the
+third round, which used ``holdout`` too), ``holdout3`` (after the fourth) and ``holdout4`` (80 questions on facts no
+earlier set asks about, written after the fifth round).
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ def score(engine: Engine, answer: Answer, number: str, gold: str) -> tuple[bool,
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", choices=["dev", "test", "all", "holdout", "holdout2", "holdout3"], default="dev")
+    parser.add_argument("--split", default="dev",
+                        choices=["dev", "test", "all", "holdout", "holdout2", "holdout3", "holdout4"])
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/nqbot-sections"))
     parser.add_argument("--models-dir", type=Path, default=None)
     parser.add_argument("--rebuild", action="store_true")
