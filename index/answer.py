@@ -82,6 +82,8 @@ SECTION_WEIGHT = 0.3
 WHOLE_PART_WEIGHT = 1.0
 #: … and passages listing the texts a document is issued on ("Căn cứ …") go down unless those are asked for.
 LEGAL_BASIS_WEIGHT = 0.3
+#: … and passages under a heading for another year than the one asked about go down.
+OTHER_YEAR_WEIGHT = 0.3
 #: … and passages with one sentence holding much of the question's (rarity-weighted) words go first (tuned on
 #: sections.tsv dev and test and on sections_holdout.tsv; 0.7–1.0 measure alike).
 SENTENCE_WEIGHT = 0.8
@@ -196,6 +198,8 @@ class Answerer:
             vector = self.embed_question(question) if named else None
             hits = self.retriever.retrieve(question, limit=limit, document_ids=scope, vector=vector)
         match = StructureMatch(question)
+        if match.whole and named and scope is not None and len(scope) == 1 and vector is not None:
+            hits = self._with_part_openings(match, scope[0], hits, vector)
         quoting = self._quoting(question)
         chunks = self.catalog.chunks([h.chunk_id for h in hits])  # active versions only
         hits = self._under_headings(match, quoting, [h for h in hits if h.chunk_id in chunks], chunks)
@@ -291,10 +295,27 @@ class Answerer:
             return (HEADING_WEIGHT * match.heading(chunk) + OWN_HEADING_WEIGHT * match.heading(chunk, own=True)
                     + SECTION_WEIGHT * match.section(chunk) + ANSWER_TYPE_WEIGHT * match.answer_type(chunk)
                     + WHOLE_PART_WEIGHT * match.opens(chunk) - LEGAL_BASIS_WEIGHT * match.basis(chunk)
+                    - OTHER_YEAR_WEIGHT * match.other_year(chunk)
                     + SENTENCE_WEIGHT * sentence_share(asked, chunk.text))
 
         boosted = [replace(h, score=h.score + prior(chunks[h.chunk_id])) for h in hits]
         return sorted(boosted, key=lambda h: -h.score)
+
+    def _with_part_openings(self, match: StructureMatch, document_id: int, hits: list[Hit],
+                            vector: np.ndarray) -> list[Hit]:
+        """``hits`` and the passages that open the part of the named document asked for as a whole ("NQ 57
+        mục tiêu là gì" → the one starting "II- MỤC TIÊU"), which a question of few words may not retrieve."""
+        document = self.catalog.document(document_id)
+        if document is None or document.active_version is None:
+            return hits
+        have = {h.chunk_id for h in hits}
+        openings = [c.id for c in self.catalog.neighbours(document.active_version, 0, 1 << 30)
+                    if c.id not in have and match.opens(c)]
+        if not openings:
+            return hits
+        low = min((h.score for h in hits), default=0.0)
+        dense = self.retriever.generations.vectors().scores_for(vector, openings)
+        return [*hits, *(Hit(cid, low, dense.get(cid)) for cid in openings)]
 
     def _structure_answer(self, question: str, document_id: int, named: list[int]) -> Answer | None:
         """Questions answered by the named document's structure: what it is (its card and the passage that

@@ -90,6 +90,7 @@ SECTION_WORDS = ("muc tieu", "quan diem", "nhiem vu", "giai phap", "to chuc thuc
                  "ket qua", "han che", "nguyen nhan", "boi canh", "tinh hinh")
 _SECTION_WORD = re.compile(r"\b(?:" + "|".join(SECTION_WORDS) + r")\b")
 #: Words around a part's name that ask for nothing more specific ("các nhiệm vụ chủ yếu gồm những gì").
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _PART_WORDS = frozenset("cac nhung gom chi dao chu yeu trong tam lon ra sao nao den nam".split())
 
 
@@ -104,7 +105,10 @@ class StructureMatch:
         self.asks_basis = "can cu" in fold(rest)
         #: It asks for a part as a whole ("quan điểm chỉ đạo của NQ 57 là gì"): nothing more specific is asked.
         others = re.findall(r"[^\W\d_]+", _SECTION_WORD.sub(" ", fold(rest)))
-        self.whole = bool(self.sections) and all(word in _BROAD | _PART_WORDS for word in others)
+        #: The years it asks about ("mục tiêu đến năm 2045"): then it asks for the part of a part for that year.
+        self.years = set(_YEAR.findall(rest))
+        self.whole = (bool(self.sections) and all(word in _BROAD | _PART_WORDS for word in others)
+                      and not self.years)
 
     def heading(self, chunk: ChunkRow, *, own: bool = False) -> float:
         """Share of the question's words (its document names left out) found in the passage's headings (``own``:
@@ -129,6 +133,14 @@ class StructureMatch:
         if not self.whole:
             return 0.0
         return float(bool(self.sections & set(_SECTION_WORD.findall(fold(heading_lines(chunk, own=True))))))
+
+    def other_year(self, chunk: ChunkRow) -> float:
+        """1 when the question asks about a year and the passage is under a heading for another year only
+        ("mục tiêu đến năm 2045" against "1. Mục tiêu đến năm 2030"), else 0."""
+        if not self.years:
+            return 0.0
+        headed = set(_YEAR.findall(heading_lines(chunk)))
+        return float(bool(headed) and not headed & self.years)
 
     def basis(self, chunk: ChunkRow) -> float:
         """1 when the passage lists legal bases ("Căn cứ …") and the question does not ask about them, else 0."""

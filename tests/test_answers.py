@@ -229,6 +229,21 @@ def test_a_part_asked_for_as_a_whole_is_cited_from_its_start(party_engine: Engin
     assert [c.locator for c in answer.citations][:1] == ["Mục I, điểm 1"]
 
 
+def test_a_part_asked_for_in_few_words_is_cited_from_its_start(party_engine: Engine) -> None:
+    for question in ("NQ 57 mục tiêu là gì", "muc tieu cua nghi quyet 57 la gi"):  # too few words to retrieve it
+        answer = party_engine.ask(question)
+        assert [c.locator for c in answer.citations][:1] == ["Mục II, điểm 1"], question
+        assert answer.citations[0].quote.startswith("II- MỤC TIÊU")
+
+
+def test_a_year_asked_about_picks_the_part_for_that_year(party_engine: Engine) -> None:
+    answer = party_engine.ask("nghi quyet 71 muc tieu den nam 2045 la gi")  # "1. Mục tiêu đến năm 2030" is not it
+    assert answer.citations[0].locator == "Mục II, điểm 3"
+    assert "Tầm nhìn đến năm 2045" in answer.citations[0].quote
+    sooner = party_engine.ask("NQ 71 mục tiêu đến năm 2030")
+    assert sooner.citations[0].locator == "Mục II, điểm 1"
+
+
 def test_a_part_of_a_named_document_is_found_even_in_a_passage_of_several_articles(fresh_engine: Engine) -> None:
     assert fresh_engine.ingest_path(DATA / "party" / "384-QD-TW.txt").status == "added"
     answer = fresh_engine.ask("qd 384 ap dung cho doi tuong nao")  # "Điều 2. Đối tượng áp dụng", inside "Điều 1–2"
