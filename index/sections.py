@@ -90,6 +90,7 @@ SECTION_WORDS = ("muc tieu", "quan diem", "nhiem vu", "giai phap", "to chuc thuc
                  "ket qua", "han che", "nguyen nhan", "boi canh", "tinh hinh")
 _SECTION_WORD = re.compile(r"\b(?:" + "|".join(SECTION_WORDS) + r")\b")
 #: Words around a part's name that ask for nothing more specific ("các nhiệm vụ chủ yếu gồm những gì").
+_WHO_IT_APPLIES_TO = re.compile(r"\bap dung (?:cho|voi|doi voi) (?:nhung )?(?:ai|nguoi nao|co quan nao)\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _PART_WORDS = frozenset("cac nhung gom chi dao chu yeu trong tam lon ra sao nao den nam".split())
 
@@ -101,6 +102,8 @@ class StructureMatch:
         rest = without_mentions(question)
         self.terms = _terms(rest)
         self.sections = set(_SECTION_WORD.findall(fold(rest)))
+        if _WHO_IT_APPLIES_TO.search(fold(rest)):  # "áp dụng cho ai": the article on who it applies to
+            self.sections.add("doi tuong")
         self.wanted = wanted(question)
         self.asks_basis = "can cu" in fold(rest)
         #: It asks for a part as a whole ("quan điểm chỉ đạo của NQ 57 là gì"): nothing more specific is asked.
