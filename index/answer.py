@@ -184,8 +184,12 @@ class Answerer:
         scope: list[int] | None = list(documents) if documents is not None else None
         if named:
             scope = [d for d in named if scope is None or d in scope] or scope
+        # The one document named, with all its passages (read once: its structure answers some questions).
+        whole: tuple[DocumentRow, list[ChunkRow]] | None = None
         if named and scope is not None and len(scope) == 1:
-            by_structure = self._structure_answer(question, scope[0], named)
+            whole = self._document_passages(scope[0])
+        if whole is not None:
+            by_structure = self._structure_answer(question, *whole, named)
             if by_structure is not None:
                 return by_structure
         limit = max(10, k * 3)
@@ -198,8 +202,8 @@ class Answerer:
             vector = self.embed_question(question) if named else None
             hits = self.retriever.retrieve(question, limit=limit, document_ids=scope, vector=vector)
         match = StructureMatch(question)
-        if match.whole and named and scope is not None and len(scope) == 1 and vector is not None:
-            hits = self._with_part_openings(match, scope[0], hits, vector)
+        if match.whole and whole is not None and vector is not None:
+            hits = self._with_part_openings(match, whole[1], hits, vector)
         quoting = self._quoting(question)
         chunks = self.catalog.chunks([h.chunk_id for h in hits])  # active versions only
         hits = self._under_headings(match, quoting, [h for h in hits if h.chunk_id in chunks], chunks)
@@ -301,29 +305,32 @@ class Answerer:
         boosted = [replace(h, score=h.score + prior(chunks[h.chunk_id])) for h in hits]
         return sorted(boosted, key=lambda h: -h.score)
 
-    def _with_part_openings(self, match: StructureMatch, document_id: int, hits: list[Hit],
-                            vector: np.ndarray) -> list[Hit]:
-        """``hits`` and the passages that open the part of the named document asked for as a whole ("NQ 57
-        mục tiêu là gì" → the one starting "II- MỤC TIÊU"), which a question of few words may not retrieve."""
+    def _document_passages(self, document_id: int) -> tuple[DocumentRow, list[ChunkRow]] | None:
+        """A document and every passage of its active version, or None when it has none."""
         document = self.catalog.document(document_id)
         if document is None or document.active_version is None:
-            return hits
+            return None
+        return document, self.catalog.neighbours(document.active_version, 0, 1 << 30)
+
+    def _with_part_openings(self, match: StructureMatch, passages: list[ChunkRow], hits: list[Hit],
+                            vector: np.ndarray) -> list[Hit]:
+        """``hits`` and the ``passages`` of the named document that open the part asked for as a whole ("NQ 57
+        mục tiêu là gì" → the one starting "II- MỤC TIÊU"), which a question of few words may not retrieve."""
         have = {h.chunk_id for h in hits}
-        openings = [c.id for c in self.catalog.neighbours(document.active_version, 0, 1 << 30)
-                    if c.id not in have and match.opens(c)]
+        openings = [c.id for c in passages if c.id not in have and match.opens(c)]
         if not openings:
             return hits
         low = min((h.score for h in hits), default=0.0)
         dense = self.retriever.generations.vectors().scores_for(vector, openings)
         return [*hits, *(Hit(cid, low, dense.get(cid)) for cid in openings)]
 
-    def _structure_answer(self, question: str, document_id: int, named: list[int]) -> Answer | None:
-        """Questions answered by the named document's structure: what it is (its card and the passage that
-        says what it is for), how many points a section has, and when or by whom it was issued."""
-        document = self.catalog.document(document_id)
-        if document is None or document.active_version is None:
+    def _structure_answer(self, question: str, document: DocumentRow, chunks: list[ChunkRow],
+                          named: list[int]) -> Answer | None:
+        """Questions answered by the named document's structure (``chunks``: all its passages): what it is (its
+        card and the passage that says what it is for), how many points a section has, and when or by whom it
+        was issued."""
+        if document.active_version is None:  # never: _document_passages checks it (for the type checker)
             return None
-        chunks = self.catalog.neighbours(document.active_version, 0, 1 << 30)
         answer = Answer(question=question, found=True, named_documents=named, evidence=1.0)
         own_words = f"{document.doc_type or ''} {document.issuer or ''} {document.title or ''}"
         if is_broad(question, own_words):  # the opening that says what it is about, then its objectives

@@ -89,9 +89,10 @@ SECTION_WORDS = ("muc tieu", "quan diem", "nhiem vu", "giai phap", "to chuc thuc
                  "doi tuong", "nguyen tac", "trach nhiem", "hieu luc", "muc dich", "yeu cau", "dinh huong",
                  "ket qua", "han che", "nguyen nhan", "boi canh", "tinh hinh")
 _SECTION_WORD = re.compile(r"\b(?:" + "|".join(SECTION_WORDS) + r")\b")
-#: Words around a part's name that ask for nothing more specific ("các nhiệm vụ chủ yếu gồm những gì").
+#: Words asking who a document applies to without naming the part ("áp dụng cho ai": its "đối tượng").
 _WHO_IT_APPLIES_TO = re.compile(r"\bap dung (?:cho|voi|doi voi) (?:nhung )?(?:ai|nguoi nao|co quan nao)\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+#: Words around a part's name that ask for nothing more specific ("các nhiệm vụ chủ yếu gồm những gì").
 _PART_WORDS = frozenset("cac nhung gom chi dao chu yeu trong tam lon ra sao nao den nam".split())
 
 
