@@ -207,3 +207,20 @@ def test_held_out_sets_are_well_formed_and_new(split: str):
     assert split == "holdout3" or not any(r[2] in tuned for r in sections_held)
     every = [r[0] for r in sections_held + chinese_held]
     assert all(q == unicodedata.normalize("NFC", q) for q in every) and len({fold(q) for q in every}) == len(every)
+
+
+@pytest.mark.parametrize("split", ["holdout5", "holdout6"])
+def test_chinese_held_out_sets_are_well_formed_and_new(split: str):
+    """The fifth and sixth held-out sets are Chinese only (the round they measure tuned Chinese answers alone):
+    half answerable, gold phrases in their documents, and no question of an earlier Chinese set."""
+    held = rows(f"zh_{split}.tsv", 4)
+    assert len(held) >= 40 and {r[3] for r in held} == {split}
+    answerable = [(doc, gold) for _q, doc, gold, _s in held if doc != "-"]
+    for doc, gold in answerable:
+        check_gold(doc, gold)
+    assert 0.4 <= len(answerable) / len(held) <= 0.6
+    earlier = ["zh.tsv", *(f"zh_holdout{n}.tsv" for n in ("", 2, 3, 4, 5)[:int(split[-1]) - 1])]
+    seen = {fold(r[0]) for name in earlier for r in rows(name, 4)}
+    assert not [q for q, *_ in held if fold(q) in seen]
+    assert all(q == unicodedata.normalize("NFC", q) and has_cjk(q) for q, *_ in held)
+    assert len({fold(q) for q, *_ in held}) == len(held)
