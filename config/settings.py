@@ -50,9 +50,10 @@ class Settings(BaseSettings):
         "calibrated with scripts/calibrate_threshold.py",
     )
     answer_threshold_zh: float = Field(
-        0.905,
-        description="The same for questions in Chinese, whose evidence is the best similarity + 0.05 × the rarity "
-        "of the question's glossary terms found (calibrated separately)",
+        0.96,
+        description="The same for questions in Chinese, whose evidence is the best similarity + 0.10 × the rarity "
+        "of the question's glossary terms found + 0.03 when meaning and keywords point to one document "
+        "(calibrated separately)",
     )
     answer_named_margin: float = Field(
         0.025,
@@ -60,7 +61,7 @@ class Settings(BaseSettings):
         "likely in it; calibrated with the same script)",
     )
     answer_named_margin_zh: float = Field(
-        0.06,
+        0.08,
         description="The same for questions in Chinese (a document named in Chinese, \"第57号决议\", is as sure a "
         "sign as in Vietnamese, while cross-lingual similarities run lower)",
     )

@@ -39,6 +39,7 @@ class Hit:
     chunk_id: int
     score: float  # fused score (mode-dependent scale); only the order matters
     dense: float | None  # cosine with the question, when known
+    keyword: float | None = None  # BM25 as a share of the keyword side's best candidate, when a candidate
 
 
 def min_max(ranked: Sequence[tuple[int, float]]) -> dict[int, float]:
@@ -125,11 +126,12 @@ def search(
         weight = adaptive_weight(len(query_terms(question))) if dense_weight is None else dense_weight
         ranked = fuse(dense, keyword, dense_weight=weight)
     dense_scores = dict(dense)
+    keyword_shares = share_of_best(keyword)
     top = ranked[:limit]
     missing = [cid for cid, _ in top if cid not in dense_scores]
     if missing and query_vector is not None:
         dense_scores.update(store.scores_for(query_vector, missing))
-    return [Hit(cid, score, dense_scores.get(cid)) for cid, score in top]
+    return [Hit(cid, score, dense_scores.get(cid), keyword_shares.get(cid)) for cid, score in top]
 
 
 class Retriever:

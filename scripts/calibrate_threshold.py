@@ -2,7 +2,7 @@
 how many off-corpus questions get an answer anyway, at every threshold.
 
     .venv/bin/python scripts/calibrate_threshold.py --data-dir DIR
-        [--split dev|test|all|holdout|holdout2|holdout3|holdout4] [--only 57-NQ/TW]
+        [--split dev|test|all|holdout|holdout2|holdout3|holdout4|holdout5|holdout6] [--only 57-NQ/TW]
 
 Questions (written for nqbot, ``scripts/questions/``): answerable ones from ``sections.tsv`` (as typed, plus the
 ones typed with diacritics again without them), off-corpus ones from ``offcorpus.tsv``, Chinese ones from
@@ -16,7 +16,9 @@ answered is a false answer; an answerable one counts only when its first citatio
 ``--max-false`` off-corpus questions answered).
 
 ``--split holdout`` … ``holdout4`` ask the held-out sets (``sections_holdout*.tsv``, ``zh_holdout*.tsv``), written
-after the thresholds were chosen (the first was used for the next round of tuning after its measurement).
+after the thresholds were chosen (the first was used for the next round of tuning after its measurement);
+``holdout5`` and ``holdout6`` have Chinese questions only: the fifth was written to measure the Chinese weights of
+round 6 (and showed they did not carry over), the sixth to measure round 6's final choice, tuned on all the others.
 
 DIR is an index built beforehand (``nqbot --data-dir DIR ingest …``: the 14 Party texts, or the full shared
 corpus). ``--only NUMBER`` builds a one-document index of that Party text in DIR instead, where questions about
@@ -177,7 +179,7 @@ def main() -> int:
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--models-dir", type=Path, default=None)
     parser.add_argument("--split", default="dev",
-                        choices=["dev", "test", "all", "holdout", "holdout2", "holdout3", "holdout4"])
+                        choices=["dev", "test", "all", *(f"holdout{n}" for n in ("", 2, 3, 4, 5, 6))])
     parser.add_argument("--only", help="index only this Party text (a one-document library)")
     parser.add_argument("--max-false", type=float, default=0.05)
     parser.add_argument("--max-wrong", type=float, default=0.5,

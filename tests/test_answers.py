@@ -263,6 +263,23 @@ def test_chinese_questions_need_the_texts_own_vocabulary_to_be_answered(party_en
     assert not about_the_party.found
 
 
+def test_a_chinese_question_is_answered_when_its_meaning_and_its_glossary_terms_agree(party_engine: Engine) -> None:
+    # Its dense similarity alone is below the Chinese threshold; the glossary's terms (档案 → lưu trữ, 中央 → Trung
+    # ương) find the same document first, which makes the answer.
+    answer = party_engine.ask("谁有权决定把中央党史档案馆的档案带出国？")
+    assert answer.found and answer.citations[0].doc_number == "383-QĐ/TW"
+    assert "Chánh Văn phòng Trung ương Đảng quyết định việc mang tài liệu lưu trữ" in answer.citations[0].quote
+    # The same archive, a figure no text gives: its words and the document agree too, yet it stays unanswered.
+    assert not party_engine.ask("中央党史档案馆目前一共保存了多少份档案卷宗？").found
+
+
+def test_a_question_asking_when_or_how_many_needs_a_passage_that_states_one(party_engine: Engine) -> None:
+    # Regulation 383 speaks of the Party's archive fonds at length, but gives no year for its oldest record.
+    assert not party_engine.ask("越南共产党档案全宗里保存的最早的文件是哪一年的？").found
+    kept = party_engine.ask("党的机关把文件移交现行档案室的期限最长是多久？")  # the article gives the time limit
+    assert kept.found and kept.citations[0].doc_number == "383-QĐ/TW"
+
+
 def test_who_signed_a_notice_without_letterhead_is_read_from_its_opening(fresh_engine: Engine) -> None:
     assert fresh_engine.ingest_path(DATA / "party" / "75-TB-TW.txt").status == "added"
     for question in ("TB 75 do ai ký", "tb 75 ban hanh ngay nao"):
