@@ -122,6 +122,8 @@ def select_quote(
                     grown = True
         if not grown:
             break
+    while hi > lo and not _WORD.search(text[spans[hi][0]:spans[hi][1]]):  # no "6." left dangling at the end
+        hi -= 1
     start, end = spans[lo][0], spans[hi][1]
     if end - start > max_chars:  # one very long sentence: cut at a word boundary
         cut = text.rfind(" ", start, start + max_chars)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from index.engine import Engine, QuestionError
@@ -269,6 +271,7 @@ def test_a_chinese_question_is_answered_when_its_meaning_and_its_glossary_terms_
     answer = party_engine.ask("谁有权决定把中央党史档案馆的档案带出国？")
     assert answer.found and answer.citations[0].doc_number == "383-QĐ/TW"
     assert "Chánh Văn phòng Trung ương Đảng quyết định việc mang tài liệu lưu trữ" in answer.citations[0].quote
+    assert not re.search(r"\n\s*\d+\.$", answer.citations[0].quote)  # the next point's bare "6." is left out
     # The same archive, a figure no text gives: its words and the document agree too, yet it stays unanswered.
     assert not party_engine.ask("中央党史档案馆目前一共保存了多少份档案卷宗？").found
 
