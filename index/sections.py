@@ -191,10 +191,14 @@ _STATES_PEOPLE = re.compile(r"\d[\d.,]*\s*(?:lãnh đạo|nhà giáo|người|th
                             r"nhà khoa học|học sinh|sinh viên|giảng viên|giáo viên|đảng viên|học viên|báo cáo viên|"
                             r"đại biểu|ủy viên|uỷ viên|tiến sĩ|名|人|位)", re.IGNORECASE)
 _ASKS_FOR: tuple[tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]], ...] = (
-    (re.compile(f"{_WANTS_DURATION.pattern}|{_WANTS_DATE.pattern}"),
+    # Asked as a question, not "thời hạn" or "trước ngày" inside a statement; nor "khi nào", which asks in
+    # which case as often as when.
+    (re.compile(r"\b(?:bao lau|(?:may|bao nhieu) (?:ngay|thang|nam|gio|tuan)|(?:ngay|thoi diem|thang|nam|thoi han|"
+                r"han chot) nao|bao gio|tu luc nao|thoi han (?:la )?bao (?:lau|nhieu))\b"),
      re.compile(r"多长时间|多久|几天|几个月|几年|多少天|多少个月|多少年内|几个工作日|多少个工作日|多少小时|几个小时|"
                 r"什么时候|何时|哪一天|哪天|哪一年|哪年|几月|几号|什么时间|哪个月|截止"), _HAS_WHEN),
-    (_WANTS_SHARE, re.compile(r"比例|比重|百分之|%|％|百分比|占.{0,12}多少|多大比"), _STATES_SHARE),
+    (re.compile(r"bao nhieu\s*(?:%|phan tram)|\b(?:ty|ti) (?:le|trong)\b.{0,40}\bbao nhieu\b|\bchiem bao nhieu\b"),
+     re.compile(r"比例|比重|百分之|%|％|百分比|占.{0,12}多少|多大比"), _STATES_SHARE),
     (re.compile(r"\b(?:bao nhieu tien|bao nhieu (?:ty|trieu|dong)|kinh phi bao nhieu|tong von|tong muc dau tu)\b"),
      re.compile(r"多少钱|多少亿|越南盾|多少万|多少美元|资金.{0,6}多少|投资.{0,8}多少"), _STATES_MONEY),
     (re.compile(r"\b(?:bao nhieu|may) (?:nguoi|thanh vien|dong chi|can bo|chuyen gia|nha khoa hoc|hoc sinh|"

@@ -283,6 +283,19 @@ def test_a_question_asking_when_or_how_many_needs_a_passage_that_states_one(part
     assert kept.found and kept.citations[0].doc_number == "383-QĐ/TW"
 
 
+def test_what_an_answer_must_state_is_read_from_how_the_question_asks() -> None:
+    from index.sections import states_answer
+
+    duration = states_answer("thời hạn nộp lưu trữ là bao lâu")
+    assert duration is not None and duration.search("trong thời hạn 10 năm") and not duration.search("vĩnh viễn")
+    people = states_answer("第71号决议计划从国外招聘多少名优秀的大学教师？")
+    assert people is not None and people.search("tuyển dụng ít nhất 2.000 giảng viên giỏi từ nước ngoài")
+    assert states_answer("越南要求到2028年投资环境进入东盟前几名？") is None  # a rank, not a number of people
+    # Words of a statement, not a question about a time: "có xác định thời hạn"; "khi nào" asks in which case too.
+    assert states_answer("Viên chức có quyền chấm dứt hợp đồng làm việc có xác định thời hạn") is None
+    assert states_answer("Cha mẹ không có nghĩa vụ chăm sóc con khi nào") is None
+
+
 def test_who_signed_a_notice_without_letterhead_is_read_from_its_opening(fresh_engine: Engine) -> None:
     assert fresh_engine.ingest_path(DATA / "party" / "75-TB-TW.txt").status == "added"
     for question in ("TB 75 do ai ký", "tb 75 ban hanh ngay nao"):
