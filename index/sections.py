@@ -208,10 +208,12 @@ _ASKS_FOR: tuple[tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]], ...] 
 
 
 def states_answer(question: str) -> re.Pattern[str] | None:
-    """What a passage answering ``question`` must state when it asks for a time ("khi nào", "多久"), a share, a
-    sum of money or a number of people ("bao nhiêu người", "多少名"); None for other questions. A passage that
-    states none of it may speak of the subject without answering (on the Chinese sets up to holdout5 it halved
-    the false answers, 6.6 % → 3.3 %, for one answer fewer in 155; on the Vietnamese sets it changed 3 of 656)."""
+    """What a passage answering ``question`` must state when it asks for a time ("bao lâu", "ngày nào", "多久"), a
+    share, a sum of money or a number of people ("bao nhiêu người", "多少名"); None for other questions. A passage
+    that states none of it may speak of the subject without answering (on the Chinese sets up to holdout5 it
+    halved the false answers, 6.6 % → 3.3 %, for one answer fewer in 155; the Vietnamese sets' figures at the
+    defaults did not move). Unlike :func:`wanted`, which only ranks and highlights, it reads question forms
+    alone, since it can withhold an answer."""
     folded = fold(question)
     for vietnamese, chinese, states in _ASKS_FOR:
         if vietnamese.search(folded) or chinese.search(question):
